@@ -1,0 +1,34 @@
+# Every target sets up what it needs: a virtual environment in .venv with qualcode installed.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+DEMO_DB ?= demo.db
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/qualcode: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+## The main job: the demo project (codebook + demo transcripts) in demo.db.
+demo: $(BIN)/qualcode
+	$(BIN)/qualcode --db $(DEMO_DB) init --codebook codebooks/kommunale-resilienz.yaml
+	$(BIN)/qualcode --db $(DEMO_DB) status
+
+## The whole test suite, against SQLite and a throwaway PostgreSQL server on 127.0.0.1.
+test: $(BIN)/qualcode
+	./scripts/ensure-postgres
+	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/pytest -n 2 -q
+
+lint: $(BIN)/qualcode
+	$(BIN)/ruff check src tests bench migrations
+
+## Benchmarks (not part of the tests): figures as JSON.
+bench: $(BIN)/qualcode
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

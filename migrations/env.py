@@ -1,0 +1,36 @@
+"""Alembic environment: runs on the connection qualcode hands over.
+
+``qualcode.store.migrate`` puts an open connection (inside a transaction
+holding the write lock) into ``config.attributes["connection"]``. Run from
+the alembic CLI, a URL comes from ``QUALCODE_DB`` instead.
+"""
+
+from alembic import context
+from sqlalchemy import Connection
+
+from qualcode.models import Base
+from qualcode.store.engine import make_engine, resolve_url
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_on(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    run_on(connection)
+else:
+    engine = make_engine(resolve_url())
+    with engine.connect() as conn:
+        run_on(conn)
+        conn.commit()

@@ -1,0 +1,3 @@
+from qualcode.cli.main import run
+
+run()

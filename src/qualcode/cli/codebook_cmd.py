@@ -1,0 +1,155 @@
+"""``qualcode codebook``: load, show, export and edit the code system."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qualcode.cli.context import echo, note, print_json, store_from
+from qualcode.errors import InvalidInput
+from qualcode.store import Store
+
+app = typer.Typer(help="Load, show, export and edit the codebook.", no_args_is_help=True)
+
+
+class ExportFormat(StrEnum):
+    yaml = "yaml"
+    md = "md"
+    docx = "docx"
+
+
+def load_file(store: Store, path: Path, *, dry_run: bool) -> None:
+    from qualcode.codebook.parse import read_codebook
+    from qualcode.codebook.sync import load_codebook
+
+    spec = read_codebook(path)
+    report = load_codebook(store, spec, dry_run=dry_run)
+    prefix = "Would load" if dry_run else "Loaded"
+    echo(f"{prefix} {path}: {report.summary()}.")
+    for old, new in report.moved:
+        echo(f"  renamed/moved: {old} -> {new}")
+    for path_removed in report.removed:
+        echo(f"  removed: {path_removed}")
+    for kept, n in report.kept:
+        note(f"  kept: {kept} is no longer in the codebook file but has {n} codings; "
+             "merge or delete it with 'qualcode codebook merge|delete'.")
+
+
+@app.command()
+def load(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The codebook file (YAML).")],
+    dry_run: Annotated[bool, typer.Option(help="Check and report, change nothing.")] = False,
+) -> None:
+    """Validate a codebook file and bring the store's codes in line with it."""
+    load_file(store_from(ctx), file, dry_run=dry_run)
+
+
+@app.command()
+def check(file: Annotated[Path, typer.Argument(help="The codebook file (YAML).")]) -> None:
+    """Validate a codebook file without opening a store."""
+    from qualcode.codebook.parse import read_codebook
+
+    spec = read_codebook(file)
+    echo(f"{file} is a valid codebook with {len(spec.walk())} codes.")
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    coder: Annotated[str | None, typer.Option(help="Count only this coder's codings.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show the code tree with hotkeys and coding counts."""
+    from qualcode.services.codes import code_tree
+
+    codes = code_tree(store_from(ctx), coder=coder)
+    if json_output:
+        print_json(codes)
+        return
+    if not codes:
+        echo("The codebook is empty; load one with 'qualcode codebook load FILE'.")
+    for code in codes:
+        key = f"[{code.hotkey}] " if code.hotkey else ""
+        echo(f"{'  ' * code.depth}{key}{code.name}  ({code.codings})")
+
+
+@app.command("export")
+def export_command(
+    ctx: typer.Context,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="File to write; default: stdout for yaml/md, exports/ for docx.",
+    )] = None,
+    fmt: Annotated[ExportFormat, typer.Option(
+        "--format", help="Output format.")] = ExportFormat.yaml,
+    title: Annotated[str | None, typer.Option(help="Title of the codebook.")] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write the codebook as YAML (loadable again), Markdown or Word."""
+    from qualcode.codebook import render
+    from qualcode.services.codes import code_tree
+
+    codes = code_tree(store_from(ctx))
+    if fmt is ExportFormat.docx and output is None:
+        output = Path("exports") / "codebook.docx"
+    if output is not None and output.exists() and not force:
+        raise InvalidInput(f"{output} exists already; use --force to overwrite it.")
+    if fmt is ExportFormat.docx:
+        assert output is not None
+        output.parent.mkdir(parents=True, exist_ok=True)
+        render.to_docx(codes, output, title)
+        echo(f"Wrote {output}.")
+        return
+    text = render.to_yaml(codes, title) if fmt is ExportFormat.yaml else render.to_markdown(
+        codes, title)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        echo(f"Wrote {output}.")
+
+
+@app.command()
+def rename(ctx: typer.Context, code: str, new_name: str) -> None:
+    """Rename a code; its codings stay."""
+    from qualcode.services.codes import rename_code
+
+    echo(f"Renamed to {rename_code(store_from(ctx), code, new_name)}.")
+
+
+@app.command()
+def move(
+    ctx: typer.Context,
+    code: str,
+    parent: Annotated[str | None, typer.Argument(
+        help="New parent; omit for the top level.")] = None,
+) -> None:
+    """Move a code (and its sub-codes) under another parent; its codings stay."""
+    from qualcode.services.codes import move_code
+
+    echo(f"Moved to {move_code(store_from(ctx), code, parent)}.")
+
+
+@app.command()
+def merge(ctx: typer.Context, source: str, target: str) -> None:
+    """Merge SOURCE into TARGET: codings and sub-codes move, SOURCE is deleted."""
+    from qualcode.services.codes import merge_codes
+
+    moved = merge_codes(store_from(ctx), source, target)
+    echo(f"Merged {source} into {target}; {moved} codings moved.")
+
+
+@app.command()
+def delete(
+    ctx: typer.Context,
+    code: str,
+    force: Annotated[bool, typer.Option(help="Delete even if codings use it.")] = False,
+) -> None:
+    """Delete a code without sub-codes (one with codings only with --force)."""
+    from qualcode.services.codes import delete_code
+
+    removed = delete_code(store_from(ctx), code, force=force)
+    echo(f"Deleted {code}" + (f" and its {removed} codings." if removed else "."))

@@ -1,0 +1,1 @@
+"""The codebook: a plain-text (YAML) file, validated, loaded into the store and exported."""

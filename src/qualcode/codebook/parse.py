@@ -1,0 +1,178 @@
+"""Reading and validating a YAML codebook, with a file and line for every problem.
+
+The format is described in ``docs/codebook-format.md``. Validation collects
+every problem before giving up, so that one run tells the user all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from qualcode.codebook.spec import CodebookSpec, CodeSpec
+from qualcode.errors import CodebookError
+
+TOP_FIELDS = {"title", "description", "codes"}
+CODE_FIELDS = {"name", "definition", "anchor", "colour", "key", "formerly", "codes"}
+COLOUR = re.compile(r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+HOTKEY = re.compile(r"^[A-Za-z0-9]$")
+
+
+def read_codebook(path: str | Path) -> CodebookSpec:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CodebookError(str(path), [f"{path}: cannot be read ({exc.strerror})"]) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CodebookError(str(path), [f"{path}: is not UTF-8 text"]) from exc
+    return parse_codebook(text, str(path))
+
+
+def parse_codebook(text: str, source: str = "<codebook>") -> CodebookSpec:
+    parser = _Parser(source)
+    spec = parser.parse(text)
+    if parser.problems or spec is None:
+        raise CodebookError(source, parser.problems or [f"{source}: is empty"])
+    return spec
+
+
+class _Parser:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[str] = []
+        self.hotkeys: dict[str, int] = {}
+
+    def problem(self, node: Node | None, message: str) -> None:
+        where = f"{self.source}:{node.start_mark.line + 1}" if node is not None else self.source
+        self.problems.append(f"{where}: {message}")
+
+    def parse(self, text: str) -> CodebookSpec | None:
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark is not None else ""
+            reason = getattr(exc, "problem", None) or str(exc)
+            self.problems.append(f"{self.source}{line}: is not valid YAML ({reason})")
+            return None
+        if root is None:
+            return None
+        if not isinstance(root, MappingNode):
+            self.problem(root, "a codebook must be a mapping with a 'codes' list")
+            return None
+        fields = self.mapping(root, TOP_FIELDS, "the codebook")
+        codes_node = fields.get("codes")
+        if codes_node is None:
+            self.problem(root, "the codebook has no 'codes' list")
+            return None
+        codes = self.code_list(codes_node)
+        return CodebookSpec(self.text(fields.get("title")), self.text(fields.get("description")),
+                            codes)
+
+    def mapping(self, node: MappingNode, allowed: set[str], what: str) -> dict[str, Node]:
+        fields: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                self.problem(key_node, f"unknown field {key!r} in {what} (known fields: {known})")
+            elif key in fields:
+                self.problem(key_node, f"field {key!r} appears twice in {what}")
+            else:
+                fields[key] = value_node
+        return fields
+
+    def code_list(self, node: Node) -> list[CodeSpec]:
+        if isinstance(node, ScalarNode) and node.value in ("", "~", "null"):
+            return []
+        if not isinstance(node, SequenceNode):
+            self.problem(node, "'codes' must be a list of codes")
+            return []
+        codes = [c for c in (self.code(item) for item in node.value) if c is not None]
+        seen: dict[str, int] = {}
+        for code in codes:
+            if code.name in seen:
+                self.problems.append(
+                    f"{self.source}:{code.line}: duplicate code name {code.name!r} under one "
+                    f"parent (first on line {seen[code.name]})"
+                )
+            else:
+                seen[code.name] = code.line
+        return codes
+
+    def code(self, node: Node) -> CodeSpec | None:
+        if not isinstance(node, MappingNode):
+            self.problem(node, "each code must be a mapping with at least a 'name'")
+            return None
+        line = node.start_mark.line + 1
+        fields = self.mapping(node, CODE_FIELDS, "a code")
+        name = (self.text(fields.get("name")) or "").strip()
+        if not name:
+            self.problem(fields.get("name", node), "a code has an empty or missing name")
+        elif "/" in name:
+            self.problem(fields["name"], f"the code name {name!r} contains '/', which separates "
+                                         "code paths")
+        spec = CodeSpec(
+            name=name,
+            line=line,
+            definition=self.text(fields.get("definition")),
+            anchor=self.text(fields.get("anchor")),
+            colour=self.colour(fields.get("colour")),
+            key=self.key(fields.get("key"), name),
+            formerly=self.text_list(fields.get("formerly")),
+        )
+        if "codes" in fields:
+            spec.children = self.code_list(fields["codes"])
+        return spec
+
+    def text(self, node: Node | None) -> str | None:
+        if node is None:
+            return None
+        if not isinstance(node, ScalarNode):
+            self.problem(node, "expected a text value here")
+            return None
+        value = node.value.strip()
+        return value or None
+
+    def text_list(self, node: Node | None) -> list[str]:
+        if node is None:
+            return []
+        if isinstance(node, ScalarNode):
+            value = self.text(node)
+            return [value] if value else []
+        if isinstance(node, SequenceNode):
+            return [v for v in (self.text(item) for item in node.value) if v]
+        self.problem(node, "'formerly' must be a name or a list of names")
+        return []
+
+    def colour(self, node: Node | None) -> str | None:
+        value = self.text(node)
+        if value is None:
+            return None
+        if not COLOUR.match(value):
+            self.problem(node, f"bad colour {value!r}: use #RRGGBB, for example '#1F77B4'")
+            return None
+        if len(value) == 4:
+            value = "#" + "".join(ch * 2 for ch in value[1:])
+        return value.upper()
+
+    def key(self, node: Node | None, name: str) -> str | None:
+        value = self.text(node)
+        if value is None:
+            return None
+        if not HOTKEY.match(value):
+            self.problem(node, f"bad key {value!r} for code {name!r}: one letter or digit")
+            return None
+        assert node is not None
+        line = node.start_mark.line + 1
+        if value in self.hotkeys:
+            self.problem(node, f"key {value!r} is used twice (first on line {self.hotkeys[value]})")
+            return None
+        self.hotkeys[value] = line
+        return value

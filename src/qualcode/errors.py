@@ -1,0 +1,39 @@
+"""Domain errors.
+
+A ``UserError`` is something the user can fix (a bad file, an unknown code,
+a bad option). Front ends show its message as one plain sentence and exit
+with status 2; they never show a traceback for it.
+"""
+
+from __future__ import annotations
+
+
+class QualcodeError(Exception):
+    """Base class of every error qualcode raises on purpose."""
+
+
+class UserError(QualcodeError):
+    """An error caused by input the user can correct."""
+
+
+class NotFound(UserError):
+    """A named thing (document, code, coder) does not exist."""
+
+
+class InvalidInput(UserError):
+    """Input that is malformed or violates a rule."""
+
+
+class CodebookError(UserError):
+    """A codebook file with one or more problems; each problem names file and line."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        count = len(problems)
+        head = f"{path}: the codebook has {count} problem{'s' if count != 1 else ''}"
+        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in problems))
+
+
+class StoreError(QualcodeError):
+    """The store cannot be opened or is in an unexpected state."""

@@ -1,0 +1,243 @@
+"""The store's tables as typed SQLAlchemy 2.0 models.
+
+Offsets (``start``, ``end``) are Unicode code points into a document
+version's ``text``; ranges are half-open ``[start, end)``.
+
+Every schema change here needs an alembic migration in ``migrations/``;
+``tests/test_migrations.py`` fails when the two disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Document(Base):
+    """A transcript; its text lives in versions, the newest being current."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    versions: Mapped[list[DocumentVersion]] = relationship(
+        back_populates="document", order_by="DocumentVersion.number", cascade="all, delete-orphan"
+    )
+    variables: Mapped[list[DocumentVariable]] = relationship(
+        back_populates="document", cascade="all, delete-orphan"
+    )
+    speakers: Mapped[list[Speaker]] = relationship(
+        back_populates="document", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"Document(id={self.id!r}, name={self.name!r})"
+
+
+class DocumentVersion(Base):
+    """One imported text of a document. Codings point at a version."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    source_path: Mapped[str | None] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+
+    def __repr__(self) -> str:
+        return f"DocumentVersion(document_id={self.document_id!r}, number={self.number!r})"
+
+
+class DocumentVariable(Base):
+    """A typed key/value attribute of a document (municipality, kind, date, …)."""
+
+    __tablename__ = "document_variables"
+    __table_args__ = (
+        UniqueConstraint("document_id", "name"),
+        CheckConstraint("value_type IN ('text', 'integer', 'float', 'date', 'boolean')", "type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    value_type: Mapped[str] = mapped_column(String(10), default="text")
+    value: Mapped[str | None] = mapped_column(Text)
+
+    document: Mapped[Document] = relationship(back_populates="variables")
+
+
+class Speaker(Base):
+    """A speaker label within one document, with what the manifest says about them."""
+
+    __tablename__ = "speakers"
+    __table_args__ = (UniqueConstraint("document_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str | None] = mapped_column(String(255))
+    organisation: Mapped[str | None] = mapped_column(String(255))
+    consent_named: Mapped[bool] = mapped_column(Boolean, default=False)
+    pseudonym: Mapped[str | None] = mapped_column(String(255))
+
+    document: Mapped[Document] = relationship(back_populates="speakers")
+
+
+class Segment(Base):
+    """A speaker turn or a sentence of one document version, as [start, end)."""
+
+    __tablename__ = "segments"
+    __table_args__ = (
+        CheckConstraint("kind IN ('turn', 'sentence')", "kind"),
+        CheckConstraint('start >= 0 AND "end" >= start', "range"),
+        Index("ix_segments_version_kind_start", "version_id", "kind", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(10))
+    position: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("speakers.id", ondelete="SET NULL"))
+    time_mark: Mapped[str | None] = mapped_column(String(20))
+
+
+class Code(Base):
+    """A code of the codebook; ``parent_id`` makes the hierarchy."""
+
+    __tablename__ = "codes"
+    __table_args__ = (Index("ix_codes_parent_name", "parent_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(255))
+    definition: Mapped[str | None] = mapped_column(Text)
+    anchor_example: Mapped[str | None] = mapped_column(Text)
+    colour: Mapped[str | None] = mapped_column(String(7))
+    hotkey: Mapped[str | None] = mapped_column(String(1), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    parent: Mapped[Code | None] = relationship(remote_side="Code.id", back_populates="children")
+    children: Mapped[list[Code]] = relationship(back_populates="parent", order_by="Code.position")
+
+    def __repr__(self) -> str:
+        return f"Code(id={self.id!r}, name={self.name!r})"
+
+
+class Coder(Base):
+    """A person who codes; each coder's codings are kept apart."""
+
+    __tablename__ = "coders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Coding(Base):
+    """A code assigned by one coder to [start, end) of a document version."""
+
+    __tablename__ = "codings"
+    __table_args__ = (
+        CheckConstraint('start >= 0 AND "end" > start', "range"),
+        Index("ix_codings_version_start", "version_id", "start"),
+        Index("ix_codings_code", "code_id"),
+        Index("ix_codings_coder", "coder_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="CASCADE")
+    )
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="RESTRICT"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="RESTRICT"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    memo: Mapped[str | None] = mapped_column(Text)
+    is_voice: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Memo(Base):
+    """A free-text note on the project, a document, a code or a coding."""
+
+    __tablename__ = "memos"
+    __table_args__ = (
+        CheckConstraint("target IN ('project', 'document', 'code', 'coding')", "target"),
+        Index("ix_memos_target", "target", "target_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target: Mapped[str] = mapped_column(String(10))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    title: Mapped[str | None] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Append-only record of one change: who, when, what, and the row before and after.
+
+    ``before`` and ``after`` are JSON objects of the row's columns (null for an
+    insert or a delete). Entries of one user action share a ``batch``; undo
+    reverts a batch.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_batch", "batch"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    batch: Mapped[str] = mapped_column(String(36))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,138 @@
+"""Opening a store and running units of work on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from qualcode.errors import StoreError, UserError
+from qualcode.store import migrate
+from qualcode.store.engine import WRITE, is_sqlite, make_engine, resolve_url
+from qualcode.store.schema import HEAD
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+@dataclass
+class Store:
+    """A store at ``url``; every read or write goes through one of its units of work."""
+
+    url: str
+    engine: Engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction that writes: committed on success, rolled back on any error."""
+        from sqlalchemy.orm import Session  # the ORM costs 0.1 s to import; see read_core()
+
+        with Session(bind=self.engine.execution_options(**{WRITE: True}),
+                     expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """One read-only transaction (rolled back at the end)."""
+        from sqlalchemy.orm import Session
+
+        with Session(bind=self.engine, expire_on_commit=False) as session:
+            yield session
+            session.rollback()
+
+    @contextmanager
+    def read_core(self) -> Iterator[Connection]:
+        """A read-only Core connection, for commands that must start fast (no ORM import)."""
+        with self.engine.connect() as connection:
+            yield connection
+            connection.rollback()
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return current_revision(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def current_revision(conn) -> str | None:  # type: ignore[no-untyped-def]
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def open_store(db: str | None = None, *, upgrade: bool = True) -> Store:
+    """Open the store named by ``db`` (path or URL), creating or upgrading it as needed.
+
+    A new store is created at the head revision; an older one is backed up
+    (SQLite) and upgraded. With ``upgrade=False`` an older store is an error.
+    """
+    url = resolve_url(db)
+    store = Store(url=url, engine=make_engine(url))
+    with _closing_on_error(store):
+        revision = store.revision()
+        if revision != HEAD:
+            if revision is not None and not upgrade:
+                raise StoreError(f"The store {display_url(url)} is at revision {revision}, "
+                                 f"not {HEAD}; run 'qualcode db upgrade'.")
+            migrate.upgrade_to_head(store)
+    return store
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    before: str | None
+    after: str | None
+    backup: str | None
+
+
+def upgrade_store(db: str | None = None) -> Upgrade:
+    """Bring the store to the newest revision and say what happened."""
+    url = resolve_url(db)
+    store = Store(url=url, engine=make_engine(url))
+    with _closing_on_error(store):
+        before = store.revision()
+        backup = migrate.upgrade_to_head(store)
+        result = Upgrade(before, store.revision(), backup)
+    store.close()
+    return result
+
+
+@contextmanager
+def _closing_on_error(store: Store) -> Iterator[None]:
+    """Close the store on any error; turn driver errors into one plain sentence."""
+    try:
+        yield
+    except OperationalError as exc:
+        store.close()
+        raise UserError(f"The store {display_url(store.url)} cannot be opened: "
+                        f"{_reason(exc)}.") from exc
+    except DatabaseError as exc:
+        store.close()
+        raise UserError(f"The file {display_url(store.url)} is not a qualcode store "
+                        f"({_reason(exc)}).") from exc
+    except BaseException:
+        store.close()
+        raise
+
+
+def display_url(url: str) -> str:
+    return url.removeprefix("sqlite:///") if is_sqlite(url) else _hide_password(url)
+
+
+def _hide_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _reason(exc: DatabaseError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

@@ -1,0 +1,80 @@
+"""Migrations: the code's head constant, schema equals models, upgrades keep data."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from qualcode.models import Base
+from qualcode.store import open_store
+from qualcode.store.engine import make_engine
+from qualcode.store.migrate import alembic_config
+from qualcode.store.schema import HEAD
+
+
+def _revisions() -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def test_head_constant_matches_alembic_head() -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    assert script.get_heads() == [HEAD]
+
+
+def test_migrated_schema_equals_models(store) -> None:
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diffs = compare_metadata(context, Base.metadata)
+    assert diffs == []
+
+
+def _fill_first_revision(path: Path) -> None:
+    """Data written in the shape of the first revision, with raw SQL."""
+    with sqlite3.connect(path) as conn:
+        conn.executescript("""
+            INSERT INTO documents (id, name, created_at)
+                VALUES (1, 'Fokusgruppe Talbrück', '2024-03-01');
+            INSERT INTO document_versions (id, document_id, number, text, sha256, imported_at)
+                VALUES (1, 1, 1, 'Moderation: Wie läuft die Vernetzung? 🙂', 'x', '2024-03-01');
+            INSERT INTO coders (id, name, created_at) VALUES (1, 'jördis', '2024-03-01');
+            INSERT INTO codes (id, name, position, created_at)
+                VALUES (1, 'Vernetzung', 0, '2024-03-01');
+            INSERT INTO codings (id, version_id, code_id, coder_id, start, "end", text, is_voice,
+                                 created_at, modified_at)
+                VALUES (1, 1, 1, 1, 12, 37, 'Wie läuft die Vernetzung?', 0,
+                        '2024-03-01', '2024-03-01');
+        """)
+
+
+def test_store_with_data_at_first_revision_upgrades_without_loss(tmp_path: Path) -> None:
+    path = tmp_path / "alt.db"
+    first = _revisions()[0]
+    engine = make_engine(f"sqlite:///{path}")
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, first)
+    engine.dispose()
+    _fill_first_revision(path)
+
+    store = open_store(str(path))
+    try:
+        assert store.revision() == HEAD
+        with store.read() as session:
+            from sqlalchemy import text
+
+            row = session.execute(text('SELECT start, "end", text FROM codings')).one()
+        assert tuple(row) == (12, 37, "Wie läuft die Vernetzung?")
+    finally:
+        store.close()
+    backups = list(tmp_path.glob("alt.db.bak-*"))
+    if first != HEAD:
+        assert len(backups) == 1
+        with sqlite3.connect(backups[0]) as conn:
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (first,)
