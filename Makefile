@@ -15,6 +15,7 @@ $(BIN)/qualcode: pyproject.toml
 ## The main job: the demo project (codebook + demo transcripts) in demo.db.
 demo: $(BIN)/qualcode
 	$(BIN)/qualcode --db $(DEMO_DB) init --codebook codebooks/kommunale-resilienz.yaml
+	$(BIN)/qualcode --db $(DEMO_DB) import transcripts/demo/docx
 	$(BIN)/qualcode --db $(DEMO_DB) status
 
 ## The whole test suite, against SQLite and a throwaway PostgreSQL server on 127.0.0.1.

@@ -40,3 +40,11 @@ def dump(store: Store, *tables: str) -> dict[str, list[tuple]]:
     with store.read() as session:
         return {t: [tuple(r) for r in session.execute(text(f"SELECT * FROM {t} ORDER BY id"))]
                 for t in names}
+
+
+def import_demo(store: Store, kind: str = "txt") -> None:
+    from qualcode.services.importing import import_paths
+    from tests.conftest import REPO
+
+    report = import_paths(store, [REPO / "transcripts" / "demo" / kind])
+    assert report.failed == [], report.failed

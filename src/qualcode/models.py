@@ -4,7 +4,8 @@ Offsets (``start``, ``end``) are Unicode code points into a document
 version's ``text``; ranges are half-open ``[start, end)``.
 
 Every schema change here needs an alembic migration in ``migrations/``;
-``tests/test_migrations.py`` fails when the two disagree.
+``tests/test_migrations.py`` fails when the two disagree. The full-text index
+(``search_*`` tables) is dialect-specific and lives in the migrations only.
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ class Segment(Base):
     end: Mapped[int] = mapped_column(Integer)
     speaker_id: Mapped[int | None] = mapped_column(ForeignKey("speakers.id", ondelete="SET NULL"))
     time_mark: Mapped[str | None] = mapped_column(String(20))
+    # A sentence's turn; null for turns.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"))
 
 
 class Code(Base):
@@ -182,6 +185,7 @@ class Coding(Base):
     __tablename__ = "codings"
     __table_args__ = (
         CheckConstraint('start >= 0 AND "end" > start', "range"),
+        CheckConstraint("anchor_status IN ('ok', 'fuzzy', 'unplaced')", "anchor_status"),
         Index("ix_codings_version_start", "version_id", "start"),
         Index("ix_codings_code", "code_id"),
         Index("ix_codings_coder", "coder_id"),
@@ -198,6 +202,8 @@ class Coding(Base):
     text: Mapped[str] = mapped_column(Text)
     memo: Mapped[str | None] = mapped_column(Text)
     is_voice: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "ok"; after a re-import "fuzzy" (placed by alignment) or "unplaced" (left on its old version).
+    anchor_status: Mapped[str] = mapped_column(String(10), default="ok", server_default="ok")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from qualcode.cli import codebook_cmd, db_cmd
+from qualcode.cli import codebook_cmd, db_cmd, import_cmd, search_cmd
 from qualcode.cli.context import echo, print_json, store_from
 from qualcode.errors import QualcodeError, UserError
 
@@ -22,6 +23,8 @@ app = typer.Typer(
 )
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(codebook_cmd.app, name="codebook")
+app.add_typer(import_cmd.app, name="import")
+search_cmd.register(app)
 
 
 @app.callback()
@@ -73,6 +76,59 @@ def status_command(
         echo(f"  {coder}: {n}")
 
 
+@app.command()
+def documents(
+    ctx: typer.Context,
+    coder: Annotated[str | None, typer.Option(help="Count only this coder's codings.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List documents with their variables, turn, word and coding counts."""
+    from qualcode.services.documents import list_documents
+
+    found = list_documents(store_from(ctx), coder=coder)
+    if json_output:
+        print_json(found)
+        return
+    for doc in found:
+        where = ", ".join(v for k in ("kind", "municipality", "municipality_type")
+                          if (v := doc.variables.get(k)))
+        echo(f"{doc.name}  [{where}]  v{doc.version}, {doc.turns} turns, {doc.words} words, "
+             f"{doc.codings} codings")
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    document: Annotated[str, typer.Argument(help="The document's name.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Print a document's speaker turns: speaker, role, time mark, [start, end) and text."""
+    from qualcode.services.documents import show_document
+
+    view = show_document(store_from(ctx), document)
+    if json_output:
+        print_json({k: v for k, v in vars(view).items() if k != "text"})
+        return
+    for turn in view.turns:
+        role = f" ({turn.role})" if turn.role else ""
+        mark = f" #{turn.time_mark}#" if turn.time_mark else ""
+        echo(f"{turn.label}{role}{mark} [{turn.start}, {turn.end})")
+        echo(f"  {turn.text}")
+
+
+@app.command("generate-corpus")
+def generate_corpus_command(
+    output: Annotated[Path, typer.Argument(help="Folder for the .docx files and manifest.")],
+    scale: Annotated[float, typer.Option(help="Multiply the study's numbers of documents.")] = 1.0,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same corpus.")] = 1,
+) -> None:
+    """Write a synthetic, fictional corpus the size of the study (for trials and benchmarks)."""
+    from qualcode.synthetic.corpus import generate_corpus
+
+    files = generate_corpus(output, scale=scale, seed=seed)
+    echo(f"Wrote {len(files)} transcripts and manifest.yaml to {output}.")
+
+
 def run() -> None:
     """Entry point: user errors become one plain sentence on stderr and exit status 2."""
     try:
@@ -86,3 +142,9 @@ def run() -> None:
     except KeyboardInterrupt:
         typer.echo("Interrupted.", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug, not a user error: one line, details on request
+        if os.environ.get("QUALCODE_DEBUG"):
+            raise
+        typer.echo(f"Internal error: {type(exc).__name__}: {exc} "
+                   "(set QUALCODE_DEBUG=1 for the traceback; nothing was changed).", err=True)
+        sys.exit(1)

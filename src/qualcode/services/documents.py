@@ -64,3 +64,104 @@ def add_document(store: Store, new: NewDocument, *, actor: str = "system") -> Do
         audit.record(session, actor=actor, action="add", obj=doc, before=None,
                      after=audit.snapshot(doc), batch=audit.new_batch())
         return DocumentCreated(doc.id, doc.name, version.id)
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    id: int
+    name: str
+    version: int
+    variables: dict[str, str | None]
+    turns: int
+    words: int
+    codings: int
+
+
+@dataclass(frozen=True)
+class TurnView:
+    position: int
+    label: str
+    role: str | None
+    time_mark: str | None
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: int
+    name: str
+    version: int
+    variables: dict[str, str | None]
+    text: str
+    turns: list[TurnView]
+
+
+def list_documents(store: Store, *, coder: str | None = None) -> list[DocumentSummary]:
+    """Every document with its variables and counts (codings of ``coder`` only, if given)."""
+    from sqlalchemy import func
+
+    from qualcode.models import Coder, Coding, Segment
+
+    with store.read() as session:
+        versions = _current_versions(session)
+        turns = dict(session.execute(
+            select(Segment.version_id, func.count()).where(Segment.kind == "turn")
+            .group_by(Segment.version_id)).tuples().all())
+        codings_query = select(Coding.version_id, func.count()).group_by(Coding.version_id)
+        if coder is not None:
+            codings_query = codings_query.join(Coder).where(Coder.name == coder)
+        codings = dict(session.execute(codings_query).tuples().all())
+        variables = _variables(session)
+        summaries = []
+        for doc in session.scalars(select(Document).order_by(Document.name)):
+            version = versions[doc.id]
+            summaries.append(DocumentSummary(
+                doc.id, doc.name, version.number, variables.get(doc.id, {}),
+                turns.get(version.id, 0), _word_count(session, version.id, version.text),
+                codings.get(version.id, 0)))
+        return summaries
+
+
+def show_document(store: Store, ref: str | int) -> DocumentView:
+    from qualcode.models import Segment, Speaker
+    from qualcode.services.lookup import current_version, find_document
+
+    with store.read() as session:
+        doc = find_document(session, ref)
+        version = current_version(session, doc.id)
+        rows = session.execute(
+            select(Segment, Speaker.label, Speaker.role)
+            .outerjoin(Speaker, Speaker.id == Segment.speaker_id)
+            .where(Segment.version_id == version.id, Segment.kind == "turn")
+            .order_by(Segment.position)).all()
+        turns = [TurnView(seg.position, label or "", role, seg.time_mark, seg.start, seg.end,
+                          version.text[seg.start:seg.end]) for seg, label, role in rows]
+        return DocumentView(doc.id, doc.name, version.number, _variables(session).get(doc.id, {}),
+                            version.text, turns)
+
+
+def _current_versions(session) -> dict[int, DocumentVersion]:  # type: ignore[no-untyped-def]
+    newest: dict[int, DocumentVersion] = {}
+    for version in session.scalars(select(DocumentVersion).order_by(DocumentVersion.number)):
+        newest[version.document_id] = version
+    return newest
+
+
+def _variables(session) -> dict[int, dict[str, str | None]]:  # type: ignore[no-untyped-def]
+    found: dict[int, dict[str, str | None]] = {}
+    for var in session.scalars(select(DocumentVariable).order_by(DocumentVariable.name)):
+        found.setdefault(var.document_id, {})[var.name] = var.value
+    return found
+
+
+def _word_count(session, version_id: int, text: str) -> int:  # type: ignore[no-untyped-def]
+    """Words inside speaker turns (the whole text when there are none)."""
+    from qualcode.models import Segment
+
+    spans = session.execute(select(Segment.start, Segment.end).where(
+        Segment.version_id == version_id, Segment.kind == "turn")).all()
+    if not spans:
+        return len(text.split())
+    return sum(len(text[s:e].split()) for s, e in spans)

@@ -1,0 +1,84 @@
+"""``qualcode import``: transcripts (the default), and later other kinds of material."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from qualcode.cli.context import echo, note, print_json, store_from
+from qualcode.errors import InvalidInput
+
+
+class DefaultToTranscripts(TyperGroup):
+    """``qualcode import FILE...`` means ``qualcode import transcripts FILE...``."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["transcripts", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(cls=DefaultToTranscripts, no_args_is_help=True,
+                  help="Import transcripts (.docx, .txt, .md, .odt) and other material.")
+
+
+@app.command()
+def transcripts(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (with a manifest).")],
+    strict: Annotated[bool, typer.Option(
+        help="All or nothing: import no file if any file fails.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Import transcript files; a changed file becomes a new version and keeps its codings."""
+    from qualcode.services.importing import import_paths
+
+    store = store_from(ctx)
+    report = import_paths(store, paths, strict=strict, progress=_progress_bar())
+    if json_output:
+        print_json(report)
+    else:
+        _print_report(report)
+    if report.failed:
+        raise InvalidInput(f"{len(report.failed)} of "
+                           f"{len(report.failed) + len(report.imported)} files failed; "
+                           "see the list above.")
+
+
+def _progress_bar():  # type: ignore[no-untyped-def]
+    """A progress line on a terminal; nothing when stderr is not one."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, path: str) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+                         f"{Path(path).name[:40]:<40}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _print_report(report) -> None:  # type: ignore[no-untyped-def]
+    for item in report.imported:
+        line = (f"{item.status:<12} {item.document}  (v{item.version}, {item.turns} turns, "
+                f"{item.sentences} sentences, {item.words} words, {item.encoding})")
+        echo(line)
+        if item.reanchored is not None:
+            r = item.reanchored
+            echo(f"             codings: {r.kept} kept in place, {r.moved} moved, "
+                 f"{r.fuzzy} placed fuzzily, {r.unplaced} unplaced")
+            if r.unplaced:
+                echo(f"             unplaced codings (still on the old version): "
+                     f"{', '.join(map(str, r.unplaced_codings))}")
+        for warning in item.warnings:
+            note(f"warning: {warning}")
+    for path, message in report.failed:
+        note(f"failed: {message}" if path in message else f"failed: {path}: {message}")

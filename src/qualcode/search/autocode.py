@@ -1,0 +1,92 @@
+"""Autocoding: one code on every search hit, its sentence or its turn, as one undoable batch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from qualcode.models import Coding, Segment
+from qualcode.search.engine import Filters, hits_in_turn, matching_turns
+from qualcode.search.query import parse_query
+from qualcode.services import audit
+from qualcode.services.lookup import code_path, find_code, find_coder
+from qualcode.store import Store
+
+
+class Scope(StrEnum):
+    hit = "hit"
+    sentence = "sentence"
+    turn = "turn"
+
+
+@dataclass(frozen=True)
+class Autocoded:
+    code: str
+    coder: str
+    scope: str
+    hits: int
+    ranges: int
+    created: int
+    already_coded: int
+    batch: str | None
+
+
+def autocode(store: Store, query: str, *, code: str, coder: str, scope: Scope = Scope.hit,
+             filters: Filters | None = None, dry_run: bool = False) -> Autocoded:
+    """Code every hit (or its sentence or turn); ranges the coder already has are skipped."""
+    node = parse_query(query)
+    with store.write() as session:
+        code_row = find_code(session, code)
+        coder_row = find_coder(session, coder, create=True)
+        rows = matching_turns(session, node, filters or Filters())
+        hits = [hit for row in rows for hit in hits_in_turn(row, node)]
+        ranges = _ranges(session, hits, scope)
+        existing = set(session.execute(
+            select(Coding.version_id, Coding.start, Coding.end).where(
+                Coding.code_id == code_row.id, Coding.coder_id == coder_row.id)).tuples())
+        new = sorted(ranges - existing)
+        batch = None
+        if not dry_run and new:
+            batch = audit.new_batch()
+            texts = _version_texts(session, {v for v, _, _ in new})
+            for version_id, start, end in new:
+                coding = Coding(version_id=version_id, code_id=code_row.id,
+                                coder_id=coder_row.id, start=start, end=end,
+                                text=texts[version_id][start:end], memo=f"autocode: {query}")
+                session.add(coding)
+                session.flush()
+                audit.record(session, actor=coder, action="autocode", obj=coding, before=None,
+                             after=audit.snapshot(coding), batch=batch)
+        result = Autocoded(code_path(session, code_row), coder, scope.value, len(hits),
+                           len(ranges), len(new), len(ranges) - len(new), batch)
+        if dry_run:
+            session.rollback()
+        return result
+
+
+def _ranges(session, hits, scope: Scope) -> set[tuple[int, int, int]]:  # type: ignore[no-untyped-def]
+    if scope is Scope.hit:
+        return {(h.version_id, h.start, h.end) for h in hits}
+    if scope is Scope.turn:
+        turns = {h.turn_id for h in hits}
+        return set(session.execute(select(Segment.version_id, Segment.start, Segment.end)
+                                   .where(Segment.id.in_(turns))).tuples()) if turns else set()
+    found = set()
+    by_turn: dict[int, list] = {}
+    for hit in hits:
+        by_turn.setdefault(hit.turn_id, []).append(hit)
+    for turn_id, turn_hits in by_turn.items():
+        sentences = session.execute(select(Segment.version_id, Segment.start, Segment.end).where(
+            Segment.parent_id == turn_id)).tuples().all()
+        for hit in turn_hits:
+            found |= {s for s in sentences if s[1] < hit.end and hit.start < s[2]}
+    return found
+
+
+def _version_texts(session, version_ids: set[int]) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    from qualcode.models import DocumentVersion
+
+    return dict(session.execute(select(DocumentVersion.id, DocumentVersion.text)
+                                .where(DocumentVersion.id.in_(version_ids))).tuples().all())

@@ -1,0 +1,166 @@
+"""Running a search: matching turns from the full-text index, then hits and context in them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, column, exists, func, literal_column, not_, or_, select, table
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from qualcode.errors import NotFound
+from qualcode.models import Document, DocumentVariable, DocumentVersion, Segment, Speaker
+from qualcode.search.query import And, Node, Not, Or, Phrase, Prefix, Term, parse_query
+from qualcode.search.query import positive_leaves as leaves
+from qualcode.store import Store
+from qualcode.transcripts.nlp import lemma
+
+WORD = re.compile(r"\w+")
+CONTEXT = 60
+# The dialect-specific index tables live in the migrations, not in the models.
+SEARCH_INDEX = table("search_index", column("segment_id"), column("lemmas"), column("surface"))
+SEARCH_FTS = table("search_fts", column("rowid"))
+
+
+@dataclass(frozen=True)
+class Filters:
+    variables: dict[str, list[str]] = field(default_factory=dict)
+    roles: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Hit:
+    document: str
+    document_id: int
+    version_id: int
+    turn: int
+    turn_id: int
+    speaker: str | None
+    role: str | None
+    time_mark: str | None
+    start: int
+    end: int
+    text: str
+    left: str
+    right: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    turns: int
+    hits: list[Hit]
+    truncated: bool
+
+
+def search(store: Store, query: str, filters: Filters | None = None, *,
+           limit: int | None = 500) -> SearchResult:
+    """Hits for ``query``; at most ``limit`` turns are read for hits (None: all)."""
+    node = parse_query(query)
+    with store.read() as session:
+        rows = matching_turns(session, node, filters or Filters())
+        truncated = limit is not None and len(rows) > limit
+        hits = [hit for row in rows[:limit] for hit in hits_in_turn(row, node)]
+        return SearchResult(query, len(rows), hits, truncated)
+
+
+def matching_turns(session: Session, node: Node, filters: Filters) -> list:  # type: ignore[type-arg]
+    turn_text = func.substr(DocumentVersion.text, Segment.start + 1, Segment.end - Segment.start)
+    statement = (
+        select(Segment.id, Segment.position, Segment.start, Segment.time_mark,
+               Segment.version_id, Document.id.label("document_id"), Document.name,
+               Speaker.label, Speaker.role, turn_text.label("text"))
+        .join(DocumentVersion, DocumentVersion.id == Segment.version_id)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .outerjoin(Speaker, Speaker.id == Segment.speaker_id)
+        .where(Segment.kind == "turn")
+        .order_by(Document.name, Segment.position)
+    )
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        statement = statement.join(SEARCH_INDEX, SEARCH_INDEX.c.segment_id == Segment.id)
+    statement = statement.where(_compile(node, postgres))
+    statement = _apply_filters(session, statement, filters)
+    return list(session.execute(statement))
+
+
+def _compile(node: Node, postgres: bool) -> ColumnElement[bool]:
+    if isinstance(node, And):
+        return and_(*(_compile(p, postgres) for p in node.parts))
+    if isinstance(node, Or):
+        return or_(*(_compile(p, postgres) for p in node.parts))
+    if isinstance(node, Not):
+        return not_(_compile(node.part, postgres))
+    return _leaf_postgres(node) if postgres else _leaf_sqlite(node)
+
+
+def _leaf_sqlite(node: Term | Prefix | Phrase) -> ColumnElement[bool]:
+    if isinstance(node, Term):
+        match = f'lemmas : "{_fts_quote(node.lemma)}"'
+    elif isinstance(node, Prefix):
+        match = f'surface : "{_fts_quote(node.prefix)}" *'
+    else:
+        match = f'surface : "{_fts_quote(" ".join(node.words))}"'
+    matching = select(SEARCH_FTS.c.rowid).where(literal_column("search_fts").op("MATCH")(match))
+    return Segment.id.in_(matching)
+
+
+def _leaf_postgres(node: Term | Prefix | Phrase) -> ColumnElement[bool]:
+    lemmas, surface = SEARCH_INDEX.c.lemmas, SEARCH_INDEX.c.surface
+    if isinstance(node, Term):
+        return lemmas.op("@@")(func.plainto_tsquery("simple", node.lemma))
+    if isinstance(node, Prefix):
+        return surface.op("@@")(func.to_tsquery("simple", "".join(WORD.findall(node.prefix))
+                                                + ":*"))
+    return surface.op("@@")(func.phraseto_tsquery("simple", " ".join(node.words)))
+
+
+def _fts_quote(value: str) -> str:
+    return value.replace('"', '""')
+
+
+def _apply_filters(session: Session, statement, filters: Filters):  # type: ignore[no-untyped-def]
+    for name, values in filters.variables.items():
+        known = session.scalar(select(DocumentVariable.id).where(DocumentVariable.name == name))
+        if known is None:
+            raise NotFound(f"No document has a variable {name!r}.")
+        statement = statement.where(exists().where(
+            DocumentVariable.document_id == Document.id, DocumentVariable.name == name,
+            DocumentVariable.value.in_(values)))
+    if filters.roles:
+        statement = statement.where(or_(*(func.lower(Speaker.role).contains(r.lower())
+                                          for r in filters.roles)))
+    if filters.documents:
+        statement = statement.where(Document.name.in_(filters.documents))
+    return statement
+
+
+def hits_in_turn(row, node: Node) -> list[Hit]:  # type: ignore[no-untyped-def]
+    spans = sorted(set(hit_spans(row.text, node)))
+    return [Hit(row.name, row.document_id, row.version_id, row.position, row.id, row.label,
+                row.role, row.time_mark, row.start + s, row.start + e, row.text[s:e],
+                row.text[max(0, s - CONTEXT):s].replace("\n", " "),
+                row.text[e:e + CONTEXT].replace("\n", " "))
+            for s, e in spans]
+
+
+def hit_spans(turn_text: str, node: Node) -> list[tuple[int, int]]:
+    """[start, end) of each word or phrase of the query in one turn's text."""
+    positive = leaves(node)
+    if not positive:  # a query of NOTs only: the whole turn is the hit
+        return [(0, len(turn_text))]
+    words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(turn_text)]
+    found: list[tuple[int, int]] = []
+    for leaf in positive:
+        if isinstance(leaf, Term):
+            found += [(s, e) for s, e, w in words if lemma(w) == leaf.lemma]
+        elif isinstance(leaf, Prefix):
+            found += [(s, e) for s, e, w in words if w.lower().startswith(leaf.prefix)]
+        else:
+            n = len(leaf.words)
+            lowered = [w.lower() for _, _, w in words]
+            found += [(words[i][0], words[i + n - 1][1]) for i in range(len(words) - n + 1)
+                      if tuple(lowered[i:i + n]) == leaf.words]
+    return found

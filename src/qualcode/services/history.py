@@ -1,0 +1,134 @@
+"""Undo and redo, backed by the audit log.
+
+Every user action writes its changes as one batch of audit entries. Undo
+reverts the newest batch of an actor that is not yet undone, by applying the
+``before`` images in reverse order, and records that as a batch of its own
+(action ``undo``); redo reverts the newest undo. Reverting a batch whose rows
+were changed since by someone else is refused, so undo never overwrites
+another coder's work.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, select
+from sqlalchemy.orm import Session
+
+from qualcode.errors import InvalidInput
+from qualcode.models import AuditEntry, Base, Code, Coding, Memo
+from qualcode.services import audit
+from qualcode.store import Store
+
+UNDOABLE: dict[str, type[Base]] = {"codings": Coding, "memos": Memo, "codes": Code}
+MARKER = "batch"  # the audit entry that says which batch an undo or redo reverted
+
+
+@dataclass(frozen=True)
+class Reverted:
+    batch: str
+    reverted_batch: str
+    changes: int
+    description: str
+
+
+def undo(store: Store, actor: str, batch: str | None = None) -> Reverted:
+    """Revert ``batch``, or the actor's newest change that is in effect."""
+    with store.write() as session:
+        done = _stacks(session, actor)[0]
+        target = batch or (done[-1] if done else None)
+        if target is None:
+            raise InvalidInput(f"There is nothing to undo for {actor!r}.")
+        return _revert(session, actor, target, "undo")
+
+
+def redo(store: Store, actor: str) -> Reverted:
+    """Revert the actor's newest undo, unless something new was done since."""
+    with store.write() as session:
+        undone = _stacks(session, actor)[1]
+        if not undone:
+            raise InvalidInput(f"There is nothing to redo for {actor!r}.")
+        return _revert(session, actor, undone[-1], "redo")
+
+
+def _stacks(session: Session, actor: str) -> tuple[list[str], list[str]]:
+    """Replay the actor's batches: (changes in effect, undo batches that redo can revert)."""
+    rows = session.execute(
+        select(AuditEntry.batch, AuditEntry.action, AuditEntry.entity, AuditEntry.after)
+        .where(AuditEntry.actor == actor).order_by(AuditEntry.id)).all()
+    done: list[str] = []
+    undone: list[str] = []
+    seen: set[str] = set()
+    for batch, action, entity, after in rows:
+        if entity == MARKER:
+            reverted = json.loads(after)["reverts"]
+            if action == "undo":
+                _remove(done, reverted)
+                undone.append(batch)
+            else:
+                _remove(undone, reverted)
+                done.append(batch)
+        elif batch not in seen and action not in ("undo", "redo"):
+            done.append(batch)
+            undone.clear()
+        seen.add(batch)
+    return done, undone
+
+
+def _remove(stack: list[str], batch: str) -> None:
+    if batch in stack:
+        stack.remove(batch)
+
+
+def _revert(session: Session, actor: str, batch: str, kind: str) -> Reverted:
+    entries = list(session.scalars(
+        select(AuditEntry).where(AuditEntry.batch == batch, AuditEntry.entity != MARKER)
+        .order_by(AuditEntry.id.desc())))
+    if not entries:
+        raise InvalidInput(f"There is no change batch {batch!r}.")
+    new_batch = audit.new_batch()
+    for entry in entries:
+        model = UNDOABLE.get(entry.entity)
+        if model is None:
+            raise InvalidInput(f"Changes to {entry.entity} cannot be undone.")
+        _apply(session, model, entry)
+        session.add(AuditEntry(actor=actor, action=kind, entity=entry.entity,
+                               entity_id=entry.entity_id, batch=new_batch,
+                               before=entry.after, after=entry.before))
+    session.add(AuditEntry(actor=actor, action=kind, entity=MARKER, entity_id=None,
+                           batch=new_batch, before=None, after=json.dumps({"reverts": batch})))
+    session.flush()
+    description = f"{kind}: {entries[-1].action} of {len(entries)} {entries[-1].entity}"
+    return Reverted(new_batch, batch, len(entries), description)
+
+
+def _apply(session: Session, model: type[Base], entry: AuditEntry) -> None:
+    """Put the row back as ``before`` says, checking it still looks as ``after`` says."""
+    before = json.loads(entry.before) if entry.before else None
+    after = json.loads(entry.after) if entry.after else None
+    row = session.get(model, entry.entity_id)
+    if after is not None and row is not None and audit.snapshot(row) != after:
+        raise InvalidInput(f"Cannot undo: {entry.entity} {entry.entity_id} was changed since.")
+    if before is None:
+        if row is not None:
+            session.delete(row)
+        return
+    values = _python_values(model, before)
+    if row is None:
+        session.add(model(**values))
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+
+
+def _python_values(model: type[Base], data: dict[str, Any]) -> dict[str, Any]:
+    columns = model.__table__.columns
+    values = {}
+    for key, value in data.items():
+        if key in columns and isinstance(columns[key].type, DateTime) and value is not None:
+            value = datetime.fromisoformat(value)
+        values[key] = value
+    return values

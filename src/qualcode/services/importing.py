@@ -1,0 +1,291 @@
+"""Importing transcript files: new documents, unchanged files, corrected versions.
+
+Parsing (reading, turns, sentences, lemmas) happens before any transaction;
+each file is then stored in one transaction of its own, or all files in one
+transaction with ``strict``. A failed file never leaves half a document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from qualcode.errors import InvalidInput, UserError
+from qualcode.models import Coding, Document, DocumentVariable, DocumentVersion, Segment, Speaker
+from qualcode.search import index
+from qualcode.services import audit
+from qualcode.services.documents import sha256
+from qualcode.services.lookup import current_version
+from qualcode.store import Store
+from qualcode.transcripts import manifest as manifests
+from qualcode.transcripts.nlp import Analysis, analyse
+from qualcode.transcripts.readers import SUFFIXES, read_transcript
+from qualcode.transcripts.reanchor import place
+from qualcode.transcripts.turns import (
+    DEFAULT_LABEL_PATTERNS,
+    TIME_MARK,
+    Transcript,
+    label_regex,
+    split_turns,
+)
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Reanchored:
+    kept: int = 0
+    moved: int = 0
+    fuzzy: int = 0
+    unplaced: int = 0
+    unplaced_codings: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileImported:
+    path: str
+    document: str
+    status: str  # "new" | "unchanged" | "new version"
+    encoding: str
+    version: int
+    turns: int
+    sentences: int
+    words: int
+    reanchored: Reanchored | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportReport:
+    imported: list[FileImported] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Prepared:
+    path: Path
+    name: str
+    encoding: str
+    transcript: Transcript
+    analyses: list[Analysis]
+    entry: manifests.ManifestEntry | None
+
+    @property
+    def words(self) -> int:
+        return sum(len(self.transcript.text[t.start:t.end].split())
+                   for t in self.transcript.turns)
+
+
+def import_paths(store: Store, paths: list[Path], *, strict: bool = False,
+                 progress: Progress | None = None, actor: str = "system") -> ImportReport:
+    report = ImportReport()
+    files, failures = expand(paths)
+    report.failed.extend(failures)
+    prepared: list[Prepared] = []
+    folder_manifests: dict[Path, manifests.Manifest | None] = {}
+    for number, path in enumerate(files, start=1):
+        if progress:
+            progress(number, len(files), str(path))
+        try:
+            prepared.append(prepare(path, _manifest_for(path.parent, folder_manifests)))
+        except UserError as exc:
+            report.failed.append((str(path), str(exc)))
+    if strict:
+        if report.failed:
+            raise InvalidInput("Nothing was imported (--strict); "
+                               + " ".join(message for _, message in report.failed))
+        with store.write() as session:
+            report.imported = [store_document(session, p, actor) for p in prepared]
+        return report
+    for item in prepared:
+        try:
+            with store.write() as session:
+                report.imported.append(store_document(session, item, actor))
+        except UserError as exc:
+            report.failed.append((str(item.path), str(exc)))
+    return report
+
+
+def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to import (folders expanded), and the paths that cannot be imported at all."""
+    files: list[Path] = []
+    failures: list[tuple[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir()
+                                if p.is_file() and p.suffix.lower() in SUFFIXES
+                                and p.name.lower() not in manifests.MANIFEST_NAMES
+                                and not p.name.startswith((".", "~$"))))
+            failures.extend(_manifest_problems(path))
+        elif path.exists():
+            files.append(path)
+        else:
+            failures.append((str(path), f"{path}: no such file or folder."))
+    return files, failures
+
+
+def _manifest_problems(folder: Path) -> list[tuple[str, str]]:
+    found = manifests.find_manifest(folder)
+    if found is None:
+        return []
+    try:
+        manifest = manifests.read_manifest(found)
+    except UserError:
+        return []  # reported once per file by prepare()
+    return [(str(found), f"{found}: lists the file {name!r}, which does not exist.")
+            for name in manifest.missing_files()]
+
+
+def _manifest_for(folder: Path,
+                  cache: dict[Path, manifests.Manifest | None]) -> manifests.Manifest | None:
+    """The folder's manifest, read once per import; its errors fail each file of the folder."""
+    if folder not in cache:
+        found = manifests.find_manifest(folder)
+        cache[folder] = None
+        if found is not None:
+            cache[folder] = manifests.read_manifest(found)
+    return cache[folder]
+
+
+def prepare(path: Path, manifest: manifests.Manifest | None = None) -> Prepared:
+    """Read and analyse one file; nothing touches the store."""
+    entry = manifest.entries.get(path.name) if manifest else None
+    raw = read_transcript(path)
+    patterns = (*manifest.speaker_patterns, *DEFAULT_LABEL_PATTERNS) if manifest else \
+        DEFAULT_LABEL_PATTERNS
+    labels = label_regex(patterns, [s.label for s in entry.speakers.values()] if entry else ())
+    transcript = split_turns(raw.paragraphs, labels)
+    texts = [_mask_time_marks(transcript.text[t.start:t.end]) for t in transcript.turns]
+    name = (entry.name if entry and entry.name else None) or path.stem
+    return Prepared(path, name, raw.encoding, transcript, analyse(texts), entry)
+
+
+def _mask_time_marks(text: str) -> str:
+    """Blank time marks (same length) so they are neither words nor sentences."""
+    return TIME_MARK.sub(lambda m: " " * len(m.group()), text)
+
+
+def store_document(session: Session, item: Prepared, actor: str) -> FileImported:
+    text = item.transcript.text
+    digest = sha256(text)
+    document = session.scalar(select(Document).where(Document.name == item.name))
+    warnings = () if item.transcript.turns else (
+        f"{item.path}: no speaker labels found; the document has no turns.",)
+    counts = {"turns": len(item.transcript.turns),
+              "sentences": sum(len(a.sentences) for a in item.analyses), "words": item.words}
+    if document is None:
+        document = Document(name=item.name)
+        session.add(document)
+        session.flush()
+        version = _new_version(session, document, 1, text, digest, item)
+        audit.record(session, actor=actor, action="import", obj=document, before=None,
+                     after=audit.snapshot(document), batch=audit.new_batch())
+        return FileImported(str(item.path), item.name, "new", item.encoding, 1,
+                            warnings=warnings, **counts)
+    old = current_version(session, document.id)
+    if old.sha256 == digest:
+        return FileImported(str(item.path), item.name, "unchanged", item.encoding, old.number,
+                            **counts)
+    version = _new_version(session, document, old.number + 1, text, digest, item)
+    old_turns = list(session.scalars(select(Segment.id).where(
+        Segment.version_id == old.id, Segment.kind == "turn")))
+    index.remove_segments(session, old_turns)
+    moved = _reanchor(session, old, version, actor)
+    return FileImported(str(item.path), item.name, "new version", item.encoding, version.number,
+                        reanchored=moved, warnings=warnings, **counts)
+
+
+def _new_version(session: Session, document: Document, number: int, text: str, digest: str,
+                 item: Prepared) -> DocumentVersion:
+    version = DocumentVersion(document_id=document.id, number=number, text=text, sha256=digest,
+                              source_path=str(item.path))
+    session.add(version)
+    _sync_variables(session, document, item)
+    speakers = _sync_speakers(session, document, item)
+    session.flush()
+    _add_segments(session, version.id, item, speakers)
+    return version
+
+
+def _sync_variables(session: Session, document: Document, item: Prepared) -> None:
+    if item.entry is None:
+        return
+    existing = {v.name: v for v in session.scalars(
+        select(DocumentVariable).where(DocumentVariable.document_id == document.id))}
+    for value in item.entry.variables:
+        row = existing.get(value.name)
+        if row is None:
+            session.add(DocumentVariable(document_id=document.id, name=value.name,
+                                         value=value.value, value_type=value.value_type))
+        else:
+            row.value, row.value_type = value.value, value.value_type
+
+
+def _sync_speakers(session: Session, document: Document, item: Prepared) -> dict[str, int]:
+    existing = {s.label: s for s in session.scalars(
+        select(Speaker).where(Speaker.document_id == document.id))}
+    infos = item.entry.speakers if item.entry else {}
+    for label in {t.label for t in item.transcript.turns} | set(infos):
+        speaker = existing.get(label)
+        if speaker is None:
+            speaker = existing[label] = Speaker(document_id=document.id, label=label)
+            session.add(speaker)
+        info = infos.get(label)
+        if info is not None:
+            speaker.name, speaker.role = info.name, info.role
+            speaker.organisation, speaker.pseudonym = info.organisation, info.pseudonym
+            speaker.consent_named = info.consent
+    session.flush()
+    return {label: speaker.id for label, speaker in existing.items()}
+
+
+def _add_segments(session: Session, version_id: int, item: Prepared,
+                  speakers: dict[str, int]) -> None:
+    turns = item.transcript.turns
+    if not turns:
+        return
+    turn_ids = list(session.scalars(
+        insert(Segment).returning(Segment.id, sort_by_parameter_order=True),
+        [{"version_id": version_id, "kind": "turn", "position": n, "start": t.start,
+          "end": t.end, "speaker_id": speakers[t.label], "time_mark": t.time_mark}
+         for n, t in enumerate(turns)]))
+    sentences = []
+    for turn, turn_id, analysis in zip(turns, turn_ids, item.analyses, strict=True):
+        for start, end in analysis.sentences:
+            sentences.append({"version_id": version_id, "kind": "sentence",
+                              "position": len(sentences), "start": turn.start + start,
+                              "end": turn.start + end, "speaker_id": speakers[turn.label],
+                              "parent_id": turn_id, "time_mark": None})
+    if sentences:
+        session.execute(insert(Segment), sentences)
+    text = item.transcript.text
+    index.add_rows(session, [
+        index.IndexRow(turn_id, analysis.lemmas, index.surface_words(text[t.start:t.end]))
+        for t, turn_id, analysis in zip(turns, turn_ids, item.analyses, strict=True)])
+
+
+def _reanchor(session: Session, old: DocumentVersion, new: DocumentVersion,
+              actor: str) -> Reanchored:
+    codings = list(session.scalars(select(Coding).where(Coding.version_id == old.id)))
+    placements = place(old.text, new.text, [(c.start, c.end, c.text) for c in codings])
+    batch = audit.new_batch()
+    tally = {"kept": 0, "moved": 0, "fuzzy": 0, "unplaced": 0}
+    unplaced = []
+    for coding, placement in zip(codings, placements, strict=True):
+        tally[placement.status] += 1
+        before = audit.snapshot(coding)
+        if placement.status == "unplaced":
+            coding.anchor_status = "unplaced"
+            unplaced.append(coding.id)
+        else:
+            coding.version_id, coding.start, coding.end = new.id, placement.start, placement.end
+            coding.text = new.text[placement.start:placement.end]
+            coding.anchor_status = "fuzzy" if placement.status == "fuzzy" else "ok"
+        session.flush()
+        audit.record(session, actor=actor, action=f"reanchor:{placement.status}", obj=coding,
+                     before=before, after=audit.snapshot(coding), batch=batch)
+    return Reanchored(**tally, unplaced_codings=tuple(unplaced))

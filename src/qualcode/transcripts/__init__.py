@@ -1,0 +1,1 @@
+"""Transcripts: reading files, splitting speaker turns and sentences, lemmas, manifests."""

@@ -1,0 +1,231 @@
+"""The manifest beside the transcripts: what each file is and who speaks in it.
+
+``manifest.yaml`` (or ``.yml``) holds everything, speakers nested per file;
+``manifest.csv`` holds one row per file and an optional ``speakers.csv`` one
+row per speaker. See ``docs/transcripts.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qualcode.errors import InvalidInput
+from qualcode.services.documents import VariableValue
+from qualcode.transcripts.turns import normalise_label
+
+MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.csv")
+KINDS = {"interview": "interview", "fokusgruppe": "focus group", "focus group": "focus group",
+         "focus_group": "focus group", "gruppendiskussion": "focus group"}
+MUNICIPALITY_TYPES = ("kreisfreie Stadt", "kreisangehörige Stadt", "Landkreis", "Gemeinde")
+DOCUMENT_FIELDS = ("file", "name", "kind", "municipality", "municipality_type", "bundesland",
+                   "date", "participants")
+SPEAKER_FIELDS = ("label", "name", "role", "organisation", "consent", "pseudonym")
+YES = {"ja", "yes", "true", "1", "j", "y", "x"}
+NO = {"nein", "no", "false", "0", "n", ""}
+
+
+@dataclass
+class SpeakerInfo:
+    label: str
+    name: str | None = None
+    role: str | None = None
+    organisation: str | None = None
+    consent: bool = False
+    pseudonym: str | None = None
+
+
+@dataclass
+class ManifestEntry:
+    file: str
+    name: str | None = None
+    variables: list[VariableValue] = field(default_factory=list)
+    speakers: dict[str, SpeakerInfo] = field(default_factory=dict)
+
+
+@dataclass
+class Manifest:
+    path: Path
+    entries: dict[str, ManifestEntry]
+    speaker_patterns: list[str] = field(default_factory=list)
+
+    def missing_files(self) -> list[str]:
+        return [name for name in self.entries if not (self.path.parent / name).exists()]
+
+
+def find_manifest(folder: Path) -> Path | None:
+    for name in MANIFEST_NAMES:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def read_manifest(path: Path) -> Manifest:
+    if path.suffix.lower() == ".csv":
+        return _read_csv(path)
+    return _read_yaml(path)
+
+
+def _read_yaml(path: Path) -> Manifest:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        reason = _first_line(exc)
+        raise InvalidInput(f"{path}: is not a readable YAML manifest ({reason}).") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
+        raise InvalidInput(f"{path}: a manifest needs a 'documents' list.")
+    _check_keys(path, data, ("documents", "speaker_patterns"), "the manifest")
+    patterns = [str(p) for p in data.get("speaker_patterns") or []]
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise InvalidInput(f"{path}: speaker pattern {pattern!r} is not a valid regular "
+                               f"expression ({exc}).") from exc
+    entries: dict[str, ManifestEntry] = {}
+    for number, row in enumerate(data["documents"], start=1):
+        if not isinstance(row, dict):
+            raise InvalidInput(f"{path}: document entry {number} is not a mapping.")
+        where = f"{path}: document {row.get('file', number)!s}"
+        _check_keys(path, row, (*DOCUMENT_FIELDS, "speakers", "variables"), where)
+        entry = _entry(where, {k: v for k, v in row.items() if k in DOCUMENT_FIELDS},
+                       row.get("variables") or {})
+        speakers = row.get("speakers") or {}
+        if not isinstance(speakers, dict):
+            raise InvalidInput(f"{where}: 'speakers' must map labels to speaker details.")
+        for label, details in speakers.items():
+            details = details or {}
+            if isinstance(details, str):
+                details = {"role": details}
+            _check_keys(path, details, SPEAKER_FIELDS[1:], f"{where}, speaker {label}")
+            entry.speakers[normalise_label(str(label))] = _speaker(
+                where, {"label": str(label), **details})
+        _add(path, entries, entry)
+    return Manifest(path, entries, patterns)
+
+
+def _read_csv(path: Path) -> Manifest:
+    entries: dict[str, ManifestEntry] = {}
+    for line, row in _csv_rows(path, DOCUMENT_FIELDS, var_prefix="var_"):
+        variables = {k.removeprefix("var_"): v for k, v in row.items() if k.startswith("var_")}
+        fields = {k: v for k, v in row.items() if k in DOCUMENT_FIELDS}
+        _add(path, entries, _entry(f"{path}:{line}", fields, variables))
+    speakers_path = path.with_name("speakers.csv")
+    if speakers_path.exists():
+        for line, row in _csv_rows(speakers_path, ("file", *SPEAKER_FIELDS)):
+            entry = entries.get(row.get("file") or "")
+            if entry is None:
+                raise InvalidInput(f"{speakers_path}:{line}: file {row.get('file')!r} is not in "
+                                   f"{path.name}.")
+            speaker = _speaker(f"{speakers_path}:{line}",
+                               {k: v for k, v in row.items() if k != "file"})
+            entry.speakers[normalise_label(speaker.label)] = speaker
+    return Manifest(path, entries)
+
+
+def _csv_rows(path: Path, known: tuple[str, ...], var_prefix: str | None = None):  # type: ignore[no-untyped-def]
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path}: cannot be read as UTF-8 ({_first_line(exc)}).") from exc
+    dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    reader = csv.DictReader(text.splitlines(), dialect=dialect)
+    columns = [c.strip() for c in reader.fieldnames or []]
+    unknown = [c for c in columns
+               if c not in known and not (var_prefix and c.startswith(var_prefix))]
+    if unknown:
+        raise InvalidInput(f"{path}: unknown column {unknown[0]!r} (known columns: "
+                           f"{', '.join(known)}" + (f", {var_prefix}NAME" if var_prefix else "")
+                           + ").")
+    for number, row in enumerate(reader, start=2):
+        yield number, {k.strip(): (v or "").strip() for k, v in row.items() if k}
+
+
+def _check_keys(path: Path, data: dict[str, Any], known: tuple[str, ...], where: str) -> None:
+    unknown = [k for k in data if k not in known]
+    if unknown:
+        raise InvalidInput(f"{where}: unknown field {unknown[0]!r} (known: {', '.join(known)}).")
+
+
+def _add(path: Path, entries: dict[str, ManifestEntry], entry: ManifestEntry) -> None:
+    if entry.file in entries:
+        raise InvalidInput(f"{path}: the file {entry.file!r} is listed twice.")
+    entries[entry.file] = entry
+
+
+def _entry(where: str, fields: dict[str, Any], extra: dict[str, Any]) -> ManifestEntry:
+    file = str(fields.get("file") or "").strip()
+    if not file:
+        raise InvalidInput(f"{where}: a manifest row has no 'file'.")
+    entry = ManifestEntry(file=file, name=_text(fields.get("name")))
+    kind = _text(fields.get("kind"))
+    if kind is not None:
+        if kind.lower() not in KINDS:
+            raise InvalidInput(f"{where}: kind {kind!r} is neither 'interview' nor "
+                               "'focus group' (Fokusgruppe).")
+        entry.variables.append(VariableValue("kind", KINDS[kind.lower()]))
+    for name in ("municipality", "bundesland"):
+        if (value := _text(fields.get(name))) is not None:
+            entry.variables.append(VariableValue(name, value))
+    if (mtype := _text(fields.get("municipality_type"))) is not None:
+        if mtype not in MUNICIPALITY_TYPES:
+            raise InvalidInput(f"{where}: municipality_type {mtype!r} is not one of "
+                               f"{', '.join(MUNICIPALITY_TYPES)}.")
+        entry.variables.append(VariableValue("municipality_type", mtype))
+    if (when := fields.get("date")) not in (None, ""):
+        entry.variables.append(VariableValue("date", _date(where, when), "date"))
+    if (count := fields.get("participants")) not in (None, ""):
+        try:
+            entry.variables.append(VariableValue("participants", str(int(count)), "integer"))
+        except ValueError:
+            raise InvalidInput(f"{where}: participants {count!r} is not a number.") from None
+    if not isinstance(extra, dict):
+        raise InvalidInput(f"{where}: 'variables' must be a mapping of names to values.")
+    entry.variables.extend(VariableValue(str(k), _text(v)) for k, v in extra.items())
+    return entry
+
+
+def _speaker(where: str, fields: dict[str, Any]) -> SpeakerInfo:
+    label = str(fields.get("label") or "").strip()
+    if not label:
+        raise InvalidInput(f"{where}: a speaker has no label.")
+    consent = fields.get("consent", False)
+    if not isinstance(consent, bool):
+        word = str(consent).strip().lower()
+        if word not in YES | NO:
+            raise InvalidInput(f"{where}: consent {consent!r} for speaker {label} is not yes/no.")
+        consent = word in YES
+    return SpeakerInfo(label=label, name=_text(fields.get("name")), role=_text(fields.get("role")),
+                       organisation=_text(fields.get("organisation")), consent=consent,
+                       pseudonym=_text(fields.get("pseudonym")))
+
+
+def _date(where: str, value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    raise InvalidInput(f"{where}: date {text!r} is not a date (use 2023-12-14 or 14.12.2023).")
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

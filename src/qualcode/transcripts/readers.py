@@ -1,0 +1,149 @@
+"""Reading transcript files into paragraphs of plain text.
+
+.docx (body paragraphs only: headers, footers, comments and tables are not
+transcript text), .txt and .md (UTF-8 with or without BOM, UTF-16 with BOM,
+or Windows-1252, detected and reported), and .odt (its text paragraphs).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+from qualcode.errors import InvalidInput
+
+MAX_BYTES = 50 * 1024 * 1024
+SUFFIXES = {".docx", ".txt", ".md", ".odt"}
+# Bytes that Windows-1252 leaves undefined: a text containing them is not cp1252.
+CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+
+
+@dataclass(frozen=True)
+class RawTranscript:
+    path: Path
+    paragraphs: list[str]
+    encoding: str
+
+
+def read_transcript(path: Path) -> RawTranscript:
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InvalidInput(f"{path}: unsupported file type {suffix or '(none)'}; "
+                           f"qualcode reads {', '.join(sorted(SUFFIXES))}.")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot be read ({exc.strerror}).") from exc
+    if size > MAX_BYTES:
+        raise InvalidInput(f"{path}: is {size // (1024 * 1024)} MB, over the limit of "
+                           f"{MAX_BYTES // (1024 * 1024)} MB for one transcript.")
+    if size == 0:
+        raise InvalidInput(f"{path}: is empty.")
+    if suffix == ".docx":
+        paragraphs, encoding = _read_docx(path), "docx"
+    elif suffix == ".odt":
+        paragraphs, encoding = _read_odt(path), "odt"
+    else:
+        text, encoding = decode_text(path.read_bytes(), path)
+        paragraphs = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not any(p.strip() for p in paragraphs):
+        raise InvalidInput(f"{path}: contains no text.")
+    return RawTranscript(path, paragraphs, encoding)
+
+
+def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
+    """Decode UTF-8 (BOM or not), UTF-16 with BOM, or Windows-1252; refuse anything else."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return _decode(raw, "utf-8-sig", path), "UTF-8 (with BOM)"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(raw, "utf-16", path), "UTF-16"
+    if b"\x00" in raw:
+        raise InvalidInput(f"{path}: is a binary file, not text.")
+    try:
+        text, encoding = raw.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        if any(b in CP1252_UNDEFINED for b in raw):
+            raise InvalidInput(f"{path}: is neither UTF-8 nor Windows-1252 text; "
+                               "save it as UTF-8 and import it again.") from None
+        text, encoding = raw.decode("cp1252"), "Windows-1252"
+    if _looks_binary(text):
+        raise InvalidInput(f"{path}: is a binary file, not text.")
+    return text, encoding
+
+
+def _decode(raw: bytes, codec: str, path: Path) -> str:
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path}: is not valid {codec} text ({exc.reason}).") from exc
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20_000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return controls > max(5, len(sample) // 100)
+
+
+def _read_docx(path: Path) -> list[str]:
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    if not zipfile.is_zipfile(path):
+        if path.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise InvalidInput(f"{path}: is password-protected (encrypted) or an old .doc "
+                               "file; save it as an unprotected .docx.")
+        raise InvalidInput(f"{path}: is not a valid .docx file (not a zip archive).")
+    try:
+        document = Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile,
+            ElementTree.ParseError) as exc:
+        raise InvalidInput(f"{path}: is a damaged .docx file ({exc}).") from exc
+    except Exception as exc:  # lxml raises its own errors for broken XML parts
+        raise InvalidInput(f"{path}: is a damaged .docx file ({type(exc).__name__}).") from exc
+    return [paragraph.text for paragraph in document.paragraphs]
+
+
+ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ODF_PARAGRAPHS = {f"{{{ODF_TEXT}}}p", f"{{{ODF_TEXT}}}h"}
+
+
+def _read_odt(path: Path) -> list[str]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            content = archive.read("content.xml")
+        root = ElementTree.fromstring(content)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
+        raise InvalidInput(f"{path}: is not a valid .odt file ({exc}).") from exc
+    body = root.find(f"{{{ODF_OFFICE}}}body")
+    return [_odf_text(p) for p in _odf_paragraphs(body)] if body is not None else []
+
+
+def _odf_paragraphs(element: ElementTree.Element) -> list[ElementTree.Element]:
+    """Paragraphs and headings in document order, skipping tables."""
+    found = []
+    for child in element:
+        if child.tag in ODF_PARAGRAPHS:
+            found.append(child)
+        elif child.tag != f"{{{ODF_TABLE}}}table":
+            found.extend(_odf_paragraphs(child))
+    return found
+
+
+def _odf_text(element: ElementTree.Element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag.split("}")[-1]
+        if tag == "s":
+            parts.append(" " * int(child.get(f"{{{ODF_TEXT}}}c", "1")))
+        elif tag == "tab":
+            parts.append("\t")
+        elif tag == "line-break":
+            parts.append("\n")
+        elif tag not in ("note", "annotation"):
+            parts.append(_odf_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)

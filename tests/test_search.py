@@ -1,0 +1,143 @@
+"""Lemma search over real and demo German speech, filters, autocode and its undo."""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from qualcode.errors import InvalidInput, NotFound
+from qualcode.search.autocode import Scope, autocode
+from qualcode.search.engine import Filters, search
+from qualcode.services.history import redo, undo
+from qualcode.services.importing import import_paths
+from qualcode.services.status import status
+from qualcode.transcripts.nlp import lemma
+from tests.conftest import REPO
+from tests.helpers import dump, import_demo, load_study_codebook
+
+GERMEDIQ = REPO.parent / "shared" / "fixtures" / "transcripts" / "GerMedIQ__GerMedIQ-Human.csv"
+
+
+def test_lemmas_of_plurals_and_compounds() -> None:
+    pairs = {"Netzwerke": "netzwerk", "Netzwerken": "netzwerk", "Sprachkursen": "sprachkurs",
+             "Helferkreise": "helferkreis", "Helferkreisen": "helferkreis",
+             "Unterstützungsbedarfe": "unterstützungsbedarf", "Kommunen": "kommune",
+             "Gemeinschaftsunterkünften": "gemeinschaftsunterkunft"}
+    assert {word: lemma(word) for word in pairs} == pairs
+
+
+def test_inflected_forms_phrases_and_operators(store) -> None:
+    import_demo(store)
+    hits = search(store, "Netzwerk").hits
+    forms = {h.text for h in hits}
+    assert {"Netzwerk", "Netzwerke", "Netzwerken"} <= forms
+    assert all(lemma(h.text) == "netzwerk" for h in hits)
+    phrase = search(store, '"runden Tisch"').hits
+    assert phrase and all(h.text.lower() == "runden tisch" for h in phrase)
+    both = search(store, "Helferkreis AND Ausländerbehörde")
+    either = search(store, "Helferkreis OR Ausländerbehörde")
+    helfer = search(store, "Helferkreis")
+    without = search(store, "Helferkreis NOT Ausländerbehörde")
+    assert both.turns + without.turns == helfer.turns
+    assert either.turns >= helfer.turns > both.turns > 0
+    grouped = search(store, "(Wohnung OR Unterkunft) AND Familie")
+    assert grouped.turns > 0
+    prefix = search(store, "Netz*").hits
+    assert {h.text for h in prefix} >= {"Netzwerkkoordination", "Netzwerke"}
+
+
+def test_kwic_snippet_and_location(sqlite_store) -> None:
+    import_demo(sqlite_store)
+    hit = next(h for h in search(sqlite_store, '"Koordinierungskreis Migration"').hits)
+    assert hit.document == "Interview Kesselbrunn" and hit.speaker == "B"
+    assert hit.role == "Integrationsbeauftragte"
+    assert hit.left.endswith("Sie heißt heute ")
+    assert hit.right.startswith(" und trifft sich alle zwei Wochen")
+
+
+def test_filters_by_variable_and_role(store) -> None:
+    import_demo(store)
+    everywhere = search(store, "Ehrenamt*")
+    in_focus = search(store, "Ehrenamt*", Filters(variables={"kind": ["focus group"]}))
+    in_interviews = search(store, "Ehrenamt*", Filters(variables={"kind": ["interview"]}))
+    assert in_focus.turns + in_interviews.turns == everywhere.turns
+    assert {h.document for h in in_focus.hits} <= {"Fokusgruppe Kesselbrunn",
+                                                   "Fokusgruppe Landkreis Moorwald"}
+    by_role = search(store, "Ehrenamt*", Filters(roles=["Bürgermeister"]))
+    assert by_role.hits and all("bürgermeister" in (h.role or "").lower() for h in by_role.hits)
+    with pytest.raises(NotFound, match="'landkreis'"):
+        search(store, "Ehrenamt", Filters(variables={"landkreis": ["x"]}))
+
+
+@pytest.mark.parametrize("bad", ["", "(Netzwerk", "Netzwerk)", "AND", '""', "N*"])
+def test_bad_queries_are_user_errors(sqlite_store, bad: str) -> None:
+    with pytest.raises(InvalidInput):
+        search(sqlite_store, bad)
+
+
+def _germediq_transcripts(folder: Path, participants: int = 6) -> list[str]:
+    if not GERMEDIQ.exists():
+        pytest.skip(f"{GERMEDIQ} is not there (shared fixtures)")
+    rows = list(csv.DictReader(GERMEDIQ.open(encoding="utf-8"), delimiter=";"))
+    words = []
+    for participant in range(1, participants + 1):
+        lines = ["Anamnesegespräch (GerMedIQ, CC BY 4.0)", ""]
+        for row in rows:
+            if row["participant_id"] == str(participant):
+                lines += [f"I: {row['question']}", f"B: {row['response']}"]
+                words += re.findall(r"[^\W\d_]{4,}", row["response"])
+        (folder / f"teilnehmer-{participant}.txt").write_text("\n".join(lines), encoding="utf-8")
+    return words
+
+
+def test_every_word_of_real_german_speech_finds_its_turn(sqlite_store, tmp_path: Path) -> None:
+    """Real answers (GerMedIQ): searching any word finds it, whatever its form."""
+    words = _germediq_transcripts(tmp_path)
+    report = import_paths(sqlite_store, [tmp_path])
+    assert not report.failed and len(report.imported) == 6
+    sample = random.Random(7).sample(sorted(set(words)), 300)
+    missing = [w for w in sample if w not in {h.text for h in search(sqlite_store, w).hits}]
+    assert missing == []
+    plural = search(sqlite_store, "Schmerz").hits
+    assert {"Schmerzen", "Schmerz"} <= {h.text for h in plural}
+
+
+def test_sentences_of_real_speech_start_like_sentences(sqlite_store, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from qualcode.models import DocumentVersion, Segment
+
+    _germediq_transcripts(tmp_path, participants=3)
+    import_paths(sqlite_store, [tmp_path])
+    with sqlite_store.read() as session:
+        rows = session.execute(select(Segment.start, Segment.end, DocumentVersion.text).join(
+            DocumentVersion).where(Segment.kind == "sentence")).all()
+    starts = [text[start:end] for start, end, text in rows]
+    assert len(starts) > 300
+    assert [s for s in starts if s[0].islower()] == []
+    assert [s for s in starts if s != s.strip() or not s] == []
+
+
+def test_autocode_scopes_preview_and_single_undo(store) -> None:
+    load_study_codebook(store)
+    import_demo(store)
+    before = dump(store, "codings")
+    code = "Vernetzung und Kooperation in der Kommune"
+    preview = autocode(store, "Netzwerk", code=code, coder="anna", dry_run=True)
+    assert preview.created == len(search(store, "Netzwerk", limit=None).hits)
+    assert dump(store, "codings") == before
+    done = autocode(store, "Netzwerk", code=code, coder="anna", scope=Scope.sentence)
+    assert done.created == status(store).codings > 0
+    again = autocode(store, "Netzwerk", code=code, coder="anna", scope=Scope.sentence)
+    assert again.created == 0 and again.already_coded == done.created
+    turns = autocode(store, "Netzwerk", code=code, coder="björn", scope=Scope.turn)
+    assert turns.created == search(store, "Netzwerk", limit=None).turns
+    undo(store, "björn")
+    undo(store, "anna")
+    assert dump(store, "codings") == before
+    redo(store, "anna")
+    assert status(store).codings == done.created
