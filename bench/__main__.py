@@ -6,7 +6,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ["foundation"]
+BENCHMARKS = ["foundation", "transcripts"]
 
 
 def main(names: list[str]) -> None:

@@ -44,7 +44,7 @@ def search_command(
     where: WhereOption = None,
     role: RoleOption = None,
     document: DocumentOption = None,
-    limit: Annotated[int, typer.Option(help="Read hits from at most this many turns.")] = 500,
+    limit: Annotated[int, typer.Option(help="Read hits from at most this many turns.")] = 200,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search all documents; finds inflected forms; prints each hit in its context."""

@@ -18,6 +18,7 @@ from qualcode.transcripts.nlp import lemma
 
 WORD = re.compile(r"\w+")
 CONTEXT = 60
+DEFAULT_LIMIT = 200
 # The dialect-specific index tables live in the migrations, not in the models.
 SEARCH_INDEX = table("search_index", column("segment_id"), column("lemmas"), column("surface"))
 SEARCH_FTS = table("search_fts", column("rowid"))
@@ -56,22 +57,35 @@ class SearchResult:
 
 
 def search(store: Store, query: str, filters: Filters | None = None, *,
-           limit: int | None = 500) -> SearchResult:
-    """Hits for ``query``; at most ``limit`` turns are read for hits (None: all)."""
+           limit: int | None = DEFAULT_LIMIT) -> SearchResult:
+    """Hits for ``query``; hits are read from the first ``limit`` matching turns (None: all)."""
     node = parse_query(query)
     with store.read() as session:
         rows = matching_turns(session, node, filters or Filters())
-        truncated = limit is not None and len(rows) > limit
-        hits = [hit for row in rows[:limit] for hit in hits_in_turn(row, node)]
-        return SearchResult(query, len(rows), hits, truncated)
+        shown = rows[:limit]
+        texts = turn_texts(session, shown)
+        hits = [hit for row in shown for hit in hits_in_turn(row, texts[row.id], node)]
+        return SearchResult(query, len(rows), hits, len(shown) < len(rows))
+
+
+def turn_texts(session: Session, rows: list) -> dict[int, str]:  # type: ignore[type-arg]
+    """Each turn's text, sliced from its version's text in Python.
+
+    (SQL substr would walk the UTF-8 text from its start once for every turn.)
+    """
+    versions = {row.version_id for row in rows}
+    if not versions:
+        return {}
+    full = dict(session.execute(select(DocumentVersion.id, DocumentVersion.text)
+                                .where(DocumentVersion.id.in_(versions))).tuples().all())
+    return {row.id: full[row.version_id][row.start:row.end] for row in rows}
 
 
 def matching_turns(session: Session, node: Node, filters: Filters) -> list:  # type: ignore[type-arg]
-    turn_text = func.substr(DocumentVersion.text, Segment.start + 1, Segment.end - Segment.start)
     statement = (
-        select(Segment.id, Segment.position, Segment.start, Segment.time_mark,
+        select(Segment.id, Segment.position, Segment.start, Segment.end, Segment.time_mark,
                Segment.version_id, Document.id.label("document_id"), Document.name,
-               Speaker.label, Speaker.role, turn_text.label("text"))
+               Speaker.label, Speaker.role)
         .join(DocumentVersion, DocumentVersion.id == Segment.version_id)
         .join(Document, Document.id == DocumentVersion.document_id)
         .outerjoin(Speaker, Speaker.id == Segment.speaker_id)
@@ -137,12 +151,12 @@ def _apply_filters(session: Session, statement, filters: Filters):  # type: igno
     return statement
 
 
-def hits_in_turn(row, node: Node) -> list[Hit]:  # type: ignore[no-untyped-def]
-    spans = sorted(set(hit_spans(row.text, node)))
+def hits_in_turn(row, text: str, node: Node) -> list[Hit]:  # type: ignore[no-untyped-def]
+    spans = sorted(set(hit_spans(text, node)))
     return [Hit(row.name, row.document_id, row.version_id, row.position, row.id, row.label,
-                row.role, row.time_mark, row.start + s, row.start + e, row.text[s:e],
-                row.text[max(0, s - CONTEXT):s].replace("\n", " "),
-                row.text[e:e + CONTEXT].replace("\n", " "))
+                row.role, row.time_mark, row.start + s, row.start + e, text[s:e],
+                text[max(0, s - CONTEXT):s].replace("\n", " "),
+                text[e:e + CONTEXT].replace("\n", " "))
             for s, e in spans]
 
 
@@ -151,14 +165,18 @@ def hit_spans(turn_text: str, node: Node) -> list[tuple[int, int]]:
     positive = leaves(node)
     if not positive:  # a query of NOTs only: the whole turn is the hit
         return [(0, len(turn_text))]
-    words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(turn_text)]
     found: list[tuple[int, int]] = []
-    for leaf in positive:
-        if isinstance(leaf, Term):
-            found += [(s, e) for s, e, w in words if lemma(w) == leaf.lemma]
-        elif isinstance(leaf, Prefix):
-            found += [(s, e) for s, e, w in words if w.lower().startswith(leaf.prefix)]
-        else:
+    terms = {leaf.lemma for leaf in positive if isinstance(leaf, Term)}
+    prefixes = tuple(leaf.prefix for leaf in positive if isinstance(leaf, Prefix))
+    phrases = [leaf for leaf in positive if isinstance(leaf, Phrase)]
+    if terms or prefixes:
+        for m in WORD.finditer(turn_text):
+            word = m.group()
+            if lemma(word) in terms or (prefixes and word.lower().startswith(prefixes)):
+                found.append(m.span())
+    if phrases:
+        words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(turn_text)]
+    for leaf in phrases:
             n = len(leaf.words)
             lowered = [w.lower() for _, _, w in words]
             found += [(words[i][0], words[i + n - 1][1]) for i in range(len(words) - n + 1)
