@@ -12,11 +12,11 @@ $(BIN)/qualcode: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-## The main job: the demo project (codebook + demo transcripts) in demo.db.
+## The main job: the coding workbench on the demo project (codebook + demo transcripts).
 demo: $(BIN)/qualcode
 	$(BIN)/qualcode --db $(DEMO_DB) init --codebook codebooks/kommunale-resilienz.yaml
 	$(BIN)/qualcode --db $(DEMO_DB) import transcripts/demo/docx
-	$(BIN)/qualcode --db $(DEMO_DB) status
+	$(BIN)/qualcode --db $(DEMO_DB) tui
 
 ## The whole test suite, against SQLite and a throwaway PostgreSQL server on 127.0.0.1.
 test: $(BIN)/qualcode

@@ -16,7 +16,7 @@ from qualcode.errors import QualcodeError, UserError
 app = typer.Typer(
     name="qualcode",
     help="Qualitative coding of interview and focus-group transcripts.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     add_completion=False,
@@ -35,8 +35,29 @@ def main(
         help="The store: an SQLite file path (default ./qualcode.db) or an SQLAlchemy URL "
              "such as postgresql+psycopg://user@host/qualcode.")] = None,
 ) -> None:
-    """Qualitative coding of interview and focus-group transcripts."""
+    """Qualitative coding of interview and focus-group transcripts (bare: the coding TUI)."""
     ctx.obj = {"db": db}
+    if ctx.invoked_subcommand is None:
+        tui(ctx)
+
+
+@app.command()
+def tui(
+    ctx: typer.Context,
+    coder: Annotated[str | None, typer.Option(help="Code as this coder (remembered).")] = None,
+    document: Annotated[str | None, typer.Option(help="Open this document at once.")] = None,
+) -> None:
+    """Open the coding workbench (the terminal UI) on the store."""
+    from qualcode.tui.app import make_app
+
+    root = ctx.find_root()
+    app = make_app(root.obj.get("db") if root.obj else None, coder=coder, document=document)
+    try:
+        app.run()
+    finally:
+        app.store.close()
+    if app.return_code:
+        raise typer.Exit(app.return_code)
 
 
 @app.command()

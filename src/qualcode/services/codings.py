@@ -159,3 +159,45 @@ def _copy_postgres(raw, rows: Iterator[tuple]) -> int:  # type: ignore[no-untype
             copy.write_row(row)
             count += 1
     return count
+
+
+def remove_coding(store: Store, coding_id: int, *, actor: str) -> None:
+    """Delete one of the actor's codings (undoable)."""
+    with store.write() as session:
+        coding = _own_coding(session, coding_id, actor)
+        audit.record(session, actor=actor, action="remove", obj=coding,
+                     before=audit.snapshot(coding), after=None, batch=audit.new_batch())
+        session.delete(coding)
+
+
+def update_coding(store: Store, coding_id: int, *, actor: str, code: str | int | None = None,
+                  memo: str | None = None, clear_memo: bool = False,
+                  is_voice: bool | None = None) -> None:
+    """Change a coding's code, memo or "Stimme aus der Praxis" flag (undoable)."""
+    with store.write() as session:
+        coding = _own_coding(session, coding_id, actor)
+        before = audit.snapshot(coding)
+        if code is not None:
+            coding.code_id = find_code(session, code).id
+        if memo is not None or clear_memo:
+            coding.memo = memo or None
+        if is_voice is not None:
+            coding.is_voice = is_voice
+        coding.modified_at = utcnow()
+        session.flush()
+        audit.record(session, actor=actor, action="update", obj=coding, before=before,
+                     after=audit.snapshot(coding), batch=audit.new_batch())
+
+
+def _own_coding(session, coding_id: int, actor: str) -> Coding:  # type: ignore[no-untyped-def]
+    from qualcode.errors import NotFound
+    from qualcode.models import Coder
+
+    coding = session.get(Coding, coding_id)
+    if coding is None:
+        raise NotFound(f"There is no coding {coding_id}; another coder may have removed it.")
+    owner = session.get(Coder, coding.coder_id)
+    if owner is None or owner.name != actor:
+        raise InvalidInput(f"Coding {coding_id} belongs to {owner.name if owner else '?'}, "
+                           f"not to {actor}; each coder changes only their own codings.")
+    return coding

@@ -1,0 +1,1 @@
+"""The coding workbench: a Textual terminal UI over the services."""

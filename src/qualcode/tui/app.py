@@ -1,0 +1,89 @@
+"""The Textual app and its factory (shared by the CLI and the tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from qualcode.store import Store, open_store
+from qualcode.tui.config import Config, load_config
+from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.screens.documents import DocumentsScreen
+from qualcode.tui.screens.lookups import Jump
+from qualcode.tui.screens.modals import CoderScreen, ErrorScreen
+
+
+class QualcodeApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "qualcode"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
+
+    def __init__(self, store: Store, config: Config, *, coder: str | None = None,
+                 document: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config
+        self.coder: str = coder or config.coder or ""
+        self.start_document = document
+
+    def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        if self.coder:
+            self._start()
+        else:
+            self.choose_coder(then=self._start)
+
+    def _start(self) -> None:
+        from qualcode.services.workbench import ensure_coder
+
+        ensure_coder(self.store, self.coder)
+        self.sub_title = f"coder: {self.coder}"
+        self.push_screen(DocumentsScreen())
+        if self.start_document:
+            from qualcode.services.documents import show_document
+
+            try:
+                self.open_document(show_document(self.store, self.start_document).id)
+            except Exception as exc:
+                self.show_error(str(exc))
+
+    def choose_coder(self, then: Callable[[], None] | None = None) -> None:
+        from qualcode.services.workbench import list_coders
+
+        def chosen(name: str | None) -> None:
+            if not name and not self.coder:
+                self.exit(message="No coder chosen.")
+                return
+            if name:
+                self.coder = name
+                self.config.coder = name
+                self.config.save()
+                self.sub_title = f"coder: {name}"
+            if then is not None:
+                then()
+
+        self.push_screen(CoderScreen(list_coders(self.store), self.coder or None), chosen)
+
+    def open_document(self, document_id: int, jump: Jump | None = None) -> None:
+        self.push_screen(CodingScreen(document_id, jump))
+
+    def jump(self, jump: Jump, current: CodingScreen) -> None:
+        """Show a place: in the open document, or in another one opened for it."""
+        if current.data is not None and current.data.document_id == jump.document_id:
+            current.show_hit(jump)
+        else:
+            self.pop_screen()
+            self.open_document(jump.document_id, jump)
+
+    def show_error(self, message: str) -> None:
+        self.push_screen(ErrorScreen(message))
+
+
+def make_app(db: str | None = None, *, coder: str | None = None, document: str | None = None,
+             config_file: Path | str | None = None) -> QualcodeApp:
+    config = load_config(Path(config_file) if config_file else None)
+    return QualcodeApp(open_store(db), config, coder=coder, document=document)

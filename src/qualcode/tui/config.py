@@ -1,0 +1,60 @@
+"""The user's settings: who is coding, and remapped keys.
+
+A TOML file at ``$QUALCODE_CONFIG`` or ``~/.config/qualcode/config.toml``::
+
+    coder = "anna"
+
+    [keymap]      # binding id = keys (see the help screen for the ids)
+    undo = "ctrl+z"
+    picker = "space,tab"
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualcode.errors import InvalidInput
+
+
+def config_path() -> Path:
+    explicit = os.environ.get("QUALCODE_CONFIG")
+    if explicit:
+        return Path(explicit)
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "qualcode" / "config.toml"
+
+
+@dataclass
+class Config:
+    path: Path
+    coder: str | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+
+    def save(self) -> None:
+        lines = []
+        if self.coder:
+            lines.append(f"coder = {json.dumps(self.coder, ensure_ascii=False)}")
+        if self.keymap:
+            lines += ["", "[keymap]"]
+            lines += [f"{key} = {json.dumps(value)}" for key, value in sorted(self.keymap.items())]
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or config_path()
+    if not path.exists():
+        return Config(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidInput(f"{path}: is not a valid TOML settings file ({exc}).") from exc
+    keymap = data.get("keymap", {})
+    if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+        raise InvalidInput(f"{path}: [keymap] must map binding ids to key names.")
+    coder = data.get("coder")
+    return Config(path, str(coder) if coder else None, dict(keymap))

@@ -1,0 +1,163 @@
+"""Small dialogs: the fuzzy code picker, coder choice, memo editor, errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, TextArea
+from textual.widgets.option_list import Option
+
+from qualcode.services.codes import CodeInfo
+
+
+@dataclass(frozen=True)
+class PickedCode:
+    id: int
+    path: str
+
+
+class PickerScreen(ModalScreen[PickedCode | None]):
+    """Type part of a code's name; Enter applies the best match (recent codes first)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="picker.cancel"),
+                Binding("down", "cursor(1)", "Next", show=False, id="picker.next"),
+                Binding("up", "cursor(-1)", "Previous", show=False, id="picker.previous")]
+
+    def __init__(self, codes: list[CodeInfo], recent: list[int], title: str = "Code") -> None:
+        super().__init__()
+        self.codes = codes
+        self.recent = recent
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Label(self.title_text, classes="modal-title")
+            yield Input(placeholder="part of a code name …", id="picker-input")
+            yield OptionList(id="picker-options")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = False
+        self._fill("")
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def matches(self, typed: str) -> list[CodeInfo]:
+        by_id = {c.id: c for c in self.codes}
+        if not typed.strip():
+            recent = [by_id[i] for i in self.recent if i in by_id]
+            return recent + [c for c in self.codes if c.id not in self.recent]
+        found = process.extract(typed, {c.id: c.path for c in self.codes},
+                                scorer=fuzz.WRatio, limit=12, score_cutoff=40)
+        return [by_id[key] for _, _, key in found]
+
+    def _fill(self, typed: str) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(f"{'[' + c.hotkey + '] ' if c.hotkey else ''}{c.path}",
+                                    id=str(c.id)) for c in self.matches(typed)])
+        if options.option_count:
+            options.highlighted = 0
+
+    def action_cursor(self, delta: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            current = options.highlighted or 0
+            options.highlighted = (current + delta) % options.option_count
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self._pick(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._pick(event.option.id)
+
+    def _pick(self, option_id: str | None) -> None:
+        code = next((c for c in self.codes if str(c.id) == option_id), None)
+        self.dismiss(PickedCode(code.id, code.path) if code else None)
+
+
+class CoderScreen(ModalScreen[str | None]):
+    """Choose who is coding; a new name creates a coder."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="coder.cancel")]
+
+    def __init__(self, coders: list[str], current: str | None) -> None:
+        super().__init__()
+        self.coders = coders
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Label("Who is coding? Pick a name or type a new one.", classes="modal-title")
+            yield Input(value=self.current or "", placeholder="your coder name",
+                        id="coder-input")
+            yield OptionList(*[Option(name, id=name) for name in self.coders])
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = False
+
+    @on(Input.Submitted)
+    def _typed(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class MemoScreen(ModalScreen[str | None]):
+    """Edit a memo; ctrl+s saves, escape cancels."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save", id="memo.save"),
+                Binding("escape", "dismiss(None)", "Cancel", id="memo.cancel")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Label(self.title_text, classes="modal-title")
+            yield TextArea(self.text, id="memo-text")
+            yield Label("ctrl+s save · escape cancel")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.cursor_blink = False
+        area.focus()
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+
+class ErrorScreen(ModalScreen[None]):
+    """One plain message; nothing crashes."""
+
+    BINDINGS = [Binding("escape,enter", "dismiss(None)", "Close", id="error.close")]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Label("Something went wrong", classes="modal-title")
+            yield Label(self.message, id="error-message")
+            yield Button("Close", id="close")
+
+    @on(Button.Pressed)
+    def _close(self) -> None:
+        self.dismiss(None)

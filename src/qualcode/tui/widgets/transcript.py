@@ -1,0 +1,267 @@
+"""The transcript, painted line by line (Textual's line API): no widget per paragraph.
+
+The cursor is a sentence; the selection a [start, end) range of the text that the keyboard
+grows by sentence or by word and the mouse sets freely. Codings show as colour marks in the
+left margin and as coloured underlines in the text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.events import MouseDown, MouseMove, MouseUp, Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from qualcode.services.workbench import CodingView, TranscriptData
+from qualcode.tui.layout import Layout, layout
+
+MARGIN = 4
+MARKS = 3
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    turn: int
+
+
+class TranscriptView(ScrollView, can_focus=True):
+    """Shows one transcript; posts ``CursorMoved`` when the cursor or selection changes."""
+
+    COMPONENT_CLASSES = {"transcript--header", "transcript--selection", "transcript--cursor",
+                         "transcript--margin", "transcript--hit"}
+
+    class CursorMoved(Message):
+        def __init__(self, view: TranscriptView) -> None:
+            self.view = view
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data: TranscriptData | None = None
+        self.codings: list[CodingView] = []
+        self.sentences: list[Sentence] = []
+        self._sentence_starts: list[int] = []
+        self.layout_: Layout | None = None
+        self.cursor = 0
+        self.selection: tuple[int, int] = (0, 0)
+        self.hit: tuple[int, int] | None = None
+        self._anchor = 0
+        self._drag_from: int | None = None
+
+    # -- data ---------------------------------------------------------------------------
+
+    def show(self, data: TranscriptData, codings: list[CodingView]) -> None:
+        self.data = data
+        self.codings = codings
+        self.sentences = [Sentence(s, e, n) for n, turn in enumerate(data.turns)
+                          for s, e in turn.sentences]
+        self._sentence_starts = [s.start for s in self.sentences]
+        self.cursor = self._anchor = 0
+        self._relayout()
+        self._select_sentences(0, 0)
+
+    def set_codings(self, codings: list[CodingView]) -> None:
+        self.codings = codings
+        self.refresh()
+
+    def _relayout(self) -> None:
+        if self.data is None:
+            return
+        region = self.scrollable_content_region.width
+        self.layout_ = layout(self.data, max(region - MARGIN - 1, 10))
+        self.virtual_size = Size(region, len(self.layout_.lines))
+        self.refresh()
+
+    def on_resize(self, event: Resize) -> None:
+        self._relayout()
+        self._scroll_to_cursor()
+
+    # -- movement -----------------------------------------------------------------------
+
+    @property
+    def current(self) -> Sentence | None:
+        return self.sentences[self.cursor] if self.sentences else None
+
+    @property
+    def current_turn(self) -> int | None:
+        return self.current.turn if self.current else None
+
+    def move(self, delta: int) -> None:
+        if self.sentences:
+            self.cursor = self._anchor = _clamp(self.cursor + delta, len(self.sentences))
+            self._select_sentences(self.cursor, self.cursor)
+
+    def extend(self, delta: int) -> None:
+        """Grow or shrink the selection by whole sentences from its anchor."""
+        if self.sentences:
+            self.cursor = _clamp(self.cursor + delta, len(self.sentences))
+            self._select_sentences(self._anchor, self.cursor)
+
+    def extend_word(self, delta: int) -> None:
+        """Move the selection's end by one word."""
+        if self.data is None:
+            return
+        start, end = self.selection
+        ends = [m.end() for m in WORD.finditer(self.data.text)]
+        index = bisect.bisect_left(ends, end)
+        if delta > 0 and index + 1 <= len(ends):
+            end = ends[index + 1] if index + 1 < len(ends) and ends[index] <= end else ends[index]
+        elif delta < 0 and index > 0:
+            end = max(ends[index - 1], start + 1)
+        self._set_selection(start, end)
+
+    def move_turn(self, delta: int) -> None:
+        if not self.sentences:
+            return
+        turn = _clamp(self.sentences[self.cursor].turn + delta, len(self.data.turns))  # type: ignore[union-attr]
+        first = next(i for i, s in enumerate(self.sentences) if s.turn == turn)
+        self.move(first - self.cursor)
+
+    def go_to_offset(self, start: int, end: int | None = None) -> None:
+        """Put the cursor on the sentence at ``start``; select [start, end) if given."""
+        if not self.sentences:
+            return
+        index = max(bisect.bisect_right(self._sentence_starts, start) - 1, 0)
+        self.cursor = self._anchor = index
+        if end is None:
+            self._select_sentences(index, index)
+        else:
+            self._set_selection(start, end)
+
+    def collapse(self) -> bool:
+        """Shrink the selection to the cursor sentence; False when it already was."""
+        current = self.current
+        if current is None or self.selection == (current.start, current.end):
+            return False
+        self.move(0)
+        return True
+
+    def _select_sentences(self, a: int, b: int) -> None:
+        if not self.sentences:
+            return
+        first, last = sorted((a, b))
+        self._set_selection(self.sentences[first].start, self.sentences[last].end)
+
+    def _set_selection(self, start: int, end: int) -> None:
+        self.selection = (start, end)
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.CursorMoved(self))
+
+    def _scroll_to_cursor(self) -> None:
+        if self.layout_ is None or not self.sentences:
+            return
+        line = self.layout_.line_of(self.selection[0])
+        top = self.scroll_offset.y
+        height = self.scrollable_content_region.height
+        if line - 1 < top:
+            self.scroll_to(y=max(line - 1, 0), animate=False)
+        elif line + 2 > top + height:
+            self.scroll_to(y=line + 2 - height, animate=False)
+
+    # -- mouse --------------------------------------------------------------------------
+
+    def _offset_at(self, x: int, y: int) -> int | None:
+        if self.layout_ is None or self.data is None:
+            return None
+        index = self.scroll_offset.y + y
+        if not 0 <= index < len(self.layout_.lines):
+            return None
+        line = self.layout_.lines[index]
+        if line.kind != "text":
+            return line.start
+        column, offset = x - MARGIN + self.scroll_offset.x, line.start
+        for char in self.data.text[line.start:line.end]:
+            column -= cell_len(char)
+            if column < 0:
+                break
+            offset += 1
+        return offset
+
+    def on_mouse_down(self, event: MouseDown) -> None:
+        self._drag_from = self._offset_at(event.x, event.y)
+        if self._drag_from is not None:
+            self.go_to_offset(self._drag_from)
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: MouseMove) -> None:
+        if self._drag_from is None:
+            return
+        offset = self._offset_at(event.x, event.y)
+        if offset is not None and offset != self._drag_from:
+            start, end = sorted((self._drag_from, offset))
+            self._set_selection(start, end)
+
+    def on_mouse_up(self, event: MouseUp) -> None:
+        self._drag_from = None
+        self.release_mouse()
+
+    # -- painting -----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = self.scroll_offset.y + y
+        if self.layout_ is None or self.data is None or index >= len(self.layout_.lines):
+            return Strip.blank(width, self.rich_style)
+        line = self.layout_.lines[index]
+        base = self.rich_style
+        if line.kind == "header":
+            style = base + self.get_component_rich_style("transcript--header")
+            segments = [Segment(" " * MARGIN, base), Segment(line.label, style)]
+        elif line.kind == "blank":
+            segments = []
+        else:
+            segments = self._margin(line.start, line.end, base) + self._text(line.start,
+                                                                              line.end, base)
+        return Strip(segments).extend_cell_length(width, base).crop(
+            self.scroll_offset.x, self.scroll_offset.x + width)
+
+    def _margin(self, start: int, end: int, base: Style) -> list[Segment]:
+        marks = [c for c in self.codings if c.start < max(end, start + 1) and start < c.end]
+        cells = [Segment("▌", base + Style(color=c.colour or "magenta")) for c in marks[:MARKS]]
+        more = "+" if len(marks) > MARKS else " "
+        return [*cells, Segment(" " * (MARKS - len(cells)), base), Segment(more, base)]
+
+    def _text(self, start: int, end: int, base: Style) -> list[Segment]:
+        assert self.data is not None
+        text = self.data.text
+        cursor = self.current
+        edges = {start, end}
+        spans = [(max(c.start, start), min(c.end, end)) for c in self.codings]
+        for a, b in [*spans, self.selection, self.hit or (start, start),
+                     (cursor.start, cursor.end) if cursor else (start, start)]:
+            edges.update(x for x in (a, b) if start < x < end)
+        ordered = sorted(edges)
+        selection = self.get_component_rich_style("transcript--selection")
+        cursor_style = self.get_component_rich_style("transcript--cursor")
+        hit_style = self.get_component_rich_style("transcript--hit")
+        segments = []
+        for a, b in pairwise(ordered):
+            style = base
+            coded = [c for c in self.codings if c.start <= a and b <= c.end]
+            if coded:
+                style += Style(underline=True, color=coded[-1].colour or None)
+            if cursor and cursor.start <= a and b <= cursor.end:
+                style += cursor_style
+            if self.hit and self.hit[0] <= a and b <= self.hit[1]:
+                style += hit_style
+            if self.selection[0] <= a and b <= self.selection[1]:
+                style += selection
+            segments.append(Segment(text[a:b].replace("\t", " "), style))
+        return segments
+
+
+def _clamp(value: int, size: int) -> int:
+    return min(max(value, 0), max(size - 1, 0))
