@@ -6,7 +6,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ["foundation", "transcripts"]
+BENCHMARKS = ["foundation", "transcripts", "tui"]
 
 
 def main(names: list[str]) -> None:

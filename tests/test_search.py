@@ -141,3 +141,27 @@ def test_autocode_scopes_preview_and_single_undo(store) -> None:
     assert dump(store, "codings") == before
     redo(store, "anna")
     assert status(store).codings == done.created
+
+
+def test_search_of_corpus_words_does_not_load_the_lemmatizer(tmp_path: Path) -> None:
+    """The lexicon answers for every word the corpus has; simplemma's 100 MB stay out."""
+    import subprocess
+    import sys
+
+    from qualcode.store import open_store
+
+    db = tmp_path / "lexikon.db"
+    store = open_store(str(db))
+    import_demo(store)
+    store.close()
+    script = (
+        "import sys\n"
+        "from qualcode.store import open_store\n"
+        "from qualcode.search.engine import search\n"
+        f"store = open_store({str(db)!r})\n"
+        "hits = search(store, 'Netzwerken OR Helferkreise').hits\n"
+        "print(len(hits), 'simplemma' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    count, loaded = done.stdout.split()
+    assert int(count) > 10 and loaded == "False"

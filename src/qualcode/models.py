@@ -227,6 +227,19 @@ class Memo(Base):
     modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class LexiconEntry(Base):
+    """A word of the corpus and its lemma, written at import.
+
+    Search reads lemmas from here, so that it needs the lemmatizer's dictionary
+    (over 100 MB for German) only for a query word the corpus does not contain.
+    """
+
+    __tablename__ = "lexicon"
+
+    word: Mapped[str] = mapped_column(String(200), primary_key=True)
+    lemma: Mapped[str] = mapped_column(String(200), index=True)
+
+
 class AuditEntry(Base):
     """Append-only record of one change: who, when, what, and the row before and after.
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from qualcode.models import Coding, Segment
 from qualcode.search.engine import Filters, hits_in_turn, matching_turns, turn_texts
+from qualcode.search.lexicon import Lexicon
 from qualcode.search.query import parse_query
 from qualcode.services import audit
 from qualcode.services.lookup import code_path, find_code, find_coder
@@ -40,9 +41,10 @@ def autocode(store: Store, query: str, *, code: str, coder: str, scope: Scope = 
     with store.write() as session:
         code_row = find_code(session, code)
         coder_row = find_coder(session, coder, create=True)
-        rows = matching_turns(session, node, filters or Filters())
+        lexicon = Lexicon(session, store.url)
+        rows = matching_turns(session, node, filters or Filters(), lexicon)
         texts = turn_texts(session, rows)
-        hits = [hit for row in rows for hit in hits_in_turn(row, texts[row.id], node)]
+        hits = [hit for row in rows for hit in hits_in_turn(row, texts[row.id], node, lexicon)]
         ranges = _ranges(session, hits, scope)
         existing = set(session.execute(
             select(Coding.version_id, Coding.start, Coding.end).where(

@@ -11,10 +11,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from qualcode.errors import NotFound
 from qualcode.models import Document, DocumentVariable, DocumentVersion, Segment, Speaker
+from qualcode.search.lexicon import Lexicon
 from qualcode.search.query import And, Node, Not, Or, Phrase, Prefix, Term, parse_query
 from qualcode.search.query import positive_leaves as leaves
 from qualcode.store import Store
-from qualcode.transcripts.nlp import lemma
 
 WORD = re.compile(r"\w+")
 CONTEXT = 60
@@ -59,12 +59,14 @@ class SearchResult:
 def search(store: Store, query: str, filters: Filters | None = None, *,
            limit: int | None = DEFAULT_LIMIT) -> SearchResult:
     """Hits for ``query``; hits are read from the first ``limit`` matching turns (None: all)."""
-    node = parse_query(query)
     with store.read() as session:
-        rows = matching_turns(session, node, filters or Filters())
+        lexicon = Lexicon(session, store.url)
+        node = parse_query(query)
+        rows = matching_turns(session, node, filters or Filters(), lexicon)
         shown = rows[:limit]
         texts = turn_texts(session, shown)
-        hits = [hit for row in shown for hit in hits_in_turn(row, texts[row.id], node)]
+        hits = [hit for row in shown
+                for hit in hits_in_turn(row, texts[row.id], node, lexicon)]
         return SearchResult(query, len(rows), hits, len(shown) < len(rows))
 
 
@@ -81,7 +83,8 @@ def turn_texts(session: Session, rows: list) -> dict[int, str]:  # type: ignore[
     return {row.id: full[row.version_id][row.start:row.end] for row in rows}
 
 
-def matching_turns(session: Session, node: Node, filters: Filters) -> list:  # type: ignore[type-arg]
+def matching_turns(session: Session, node: Node, filters: Filters,  # type: ignore[type-arg]
+                   lexicon: Lexicon) -> list:
     statement = (
         select(Segment.id, Segment.position, Segment.start, Segment.end, Segment.time_mark,
                Segment.version_id, Document.id.label("document_id"), Document.name,
@@ -95,24 +98,25 @@ def matching_turns(session: Session, node: Node, filters: Filters) -> list:  # t
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         statement = statement.join(SEARCH_INDEX, SEARCH_INDEX.c.segment_id == Segment.id)
-    statement = statement.where(_compile(node, postgres))
+    statement = statement.where(_compile(node, postgres, lexicon))
     statement = _apply_filters(session, statement, filters)
     return list(session.execute(statement))
 
 
-def _compile(node: Node, postgres: bool) -> ColumnElement[bool]:
+def _compile(node: Node, postgres: bool, lexicon: Lexicon) -> ColumnElement[bool]:
     if isinstance(node, And):
-        return and_(*(_compile(p, postgres) for p in node.parts))
+        return and_(*(_compile(p, postgres, lexicon) for p in node.parts))
     if isinstance(node, Or):
-        return or_(*(_compile(p, postgres) for p in node.parts))
+        return or_(*(_compile(p, postgres, lexicon) for p in node.parts))
     if isinstance(node, Not):
-        return not_(_compile(node.part, postgres))
-    return _leaf_postgres(node) if postgres else _leaf_sqlite(node)
+        return not_(_compile(node.part, postgres, lexicon))
+    term_lemma = lexicon.of_query_word(node.word) if isinstance(node, Term) else ""
+    return _leaf_postgres(node, term_lemma) if postgres else _leaf_sqlite(node, term_lemma)
 
 
-def _leaf_sqlite(node: Term | Prefix | Phrase) -> ColumnElement[bool]:
+def _leaf_sqlite(node: Term | Prefix | Phrase, term_lemma: str) -> ColumnElement[bool]:
     if isinstance(node, Term):
-        match = f'lemmas : "{_fts_quote(node.lemma)}"'
+        match = f'lemmas : "{_fts_quote(term_lemma)}"'
     elif isinstance(node, Prefix):
         match = f'surface : "{_fts_quote(node.prefix)}" *'
     else:
@@ -121,10 +125,10 @@ def _leaf_sqlite(node: Term | Prefix | Phrase) -> ColumnElement[bool]:
     return Segment.id.in_(matching)
 
 
-def _leaf_postgres(node: Term | Prefix | Phrase) -> ColumnElement[bool]:
+def _leaf_postgres(node: Term | Prefix | Phrase, term_lemma: str) -> ColumnElement[bool]:
     lemmas, surface = SEARCH_INDEX.c.lemmas, SEARCH_INDEX.c.surface
     if isinstance(node, Term):
-        return lemmas.op("@@")(func.plainto_tsquery("simple", node.lemma))
+        return lemmas.op("@@")(func.plainto_tsquery("simple", term_lemma))
     if isinstance(node, Prefix):
         return surface.op("@@")(func.to_tsquery("simple", "".join(WORD.findall(node.prefix))
                                                 + ":*"))
@@ -151,8 +155,9 @@ def _apply_filters(session: Session, statement, filters: Filters):  # type: igno
     return statement
 
 
-def hits_in_turn(row, text: str, node: Node) -> list[Hit]:  # type: ignore[no-untyped-def]
-    spans = sorted(set(hit_spans(text, node)))
+def hits_in_turn(row, text: str, node: Node,  # type: ignore[no-untyped-def]
+                 lexicon: Lexicon) -> list[Hit]:
+    spans = sorted(set(hit_spans(text, node, lexicon)))
     return [Hit(row.name, row.document_id, row.version_id, row.position, row.id, row.label,
                 row.role, row.time_mark, row.start + s, row.start + e, text[s:e],
                 text[max(0, s - CONTEXT):s].replace("\n", " "),
@@ -160,19 +165,20 @@ def hits_in_turn(row, text: str, node: Node) -> list[Hit]:  # type: ignore[no-un
             for s, e in spans]
 
 
-def hit_spans(turn_text: str, node: Node) -> list[tuple[int, int]]:
+def hit_spans(turn_text: str, node: Node, lexicon: Lexicon) -> list[tuple[int, int]]:
     """[start, end) of each word or phrase of the query in one turn's text."""
     positive = leaves(node)
     if not positive:  # a query of NOTs only: the whole turn is the hit
         return [(0, len(turn_text))]
     found: list[tuple[int, int]] = []
-    terms = {leaf.lemma for leaf in positive if isinstance(leaf, Term)}
+    terms = {lexicon.of_query_word(leaf.word) for leaf in positive if isinstance(leaf, Term)}
     prefixes = tuple(leaf.prefix for leaf in positive if isinstance(leaf, Prefix))
     phrases = [leaf for leaf in positive if isinstance(leaf, Phrase)]
     if terms or prefixes:
         for m in WORD.finditer(turn_text):
             word = m.group()
-            if lemma(word) in terms or (prefixes and word.lower().startswith(prefixes)):
+            if lexicon.of_text_word(word) in terms or (
+                    prefixes and word.lower().startswith(prefixes)):
                 found.append(m.span())
     if phrases:
         words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(turn_text)]

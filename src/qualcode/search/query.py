@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 from qualcode.errors import InvalidInput
-from qualcode.transcripts.nlp import lemma
 
 TOKEN = re.compile(r'\s*(?:(?P<phrase>"[^"]*")|(?P<open>\()|(?P<close>\))|(?P<word>[^\s()"]+))')
 WORD = re.compile(r"\w+")
@@ -20,7 +19,8 @@ OPERATORS = {"AND", "OR", "NOT"}
 
 @dataclass(frozen=True)
 class Term:
-    lemma: str
+    """A word; the engine looks its lemma up in the corpus lexicon."""
+
     word: str
 
 
@@ -155,4 +155,4 @@ def _word(value: str, text: str) -> Node:
         raise InvalidInput(f"The search query {text!r} has no searchable word in {value!r}.")
     if len(words) > 1:  # "Sprach-Kurs" searches like the phrase "sprach kurs"
         return Phrase(tuple(w.lower() for w in words))
-    return Term(lemma(words[0]), words[0])
+    return Term(words[0])

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from qualcode.errors import InvalidInput, UserError
 from qualcode.models import Coding, Document, DocumentVariable, DocumentVersion, Segment, Speaker
 from qualcode.search import index
+from qualcode.search.lexicon import record_words
 from qualcode.services import audit
 from qualcode.services.documents import sha256
 from qualcode.services.lookup import current_version
@@ -263,6 +264,7 @@ def _add_segments(session: Session, version_id: int, item: Prepared,
     if sentences:
         session.execute(insert(Segment), sentences)
     text = item.transcript.text
+    record_words(session, (text[t.start:t.end] for t in turns))
     index.add_rows(session, [
         index.IndexRow(turn_id, analysis.lemmas, index.surface_words(text[t.start:t.end]))
         for t, turn_id, analysis in zip(turns, turn_ids, item.analyses, strict=True)])

@@ -19,6 +19,7 @@ from qualcode.tui.screens.modals import CoderScreen, ErrorScreen
 class QualcodeApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "qualcode"
+    ENABLE_COMMAND_PALETTE = False  # every action has a key; "?" lists them
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
 
     def __init__(self, store: Store, config: Config, *, coder: str | None = None,
@@ -28,6 +29,7 @@ class QualcodeApp(App[None]):
         self.config = config
         self.coder: str = coder or config.coder or ""
         self.start_document = document
+        self._coding: CodingScreen | None = None
 
     def on_mount(self) -> None:
         if self.config.keymap:
@@ -69,15 +71,20 @@ class QualcodeApp(App[None]):
         self.push_screen(CoderScreen(list_coders(self.store), self.coder or None), chosen)
 
     def open_document(self, document_id: int, jump: Jump | None = None) -> None:
-        self.push_screen(CodingScreen(document_id, jump))
+        """Load the document into the one coding screen (mounted once, then reused)."""
+        if self._coding is None:
+            self._coding = CodingScreen()
+            self.install_screen(self._coding, name="coding")
+        if self.screen is not self._coding:
+            self.push_screen("coding")
+        self._coding.load(document_id, jump)
 
     def jump(self, jump: Jump, current: CodingScreen) -> None:
-        """Show a place: in the open document, or in another one opened for it."""
+        """Show a place: in the open document, or in another one loaded for it."""
         if current.data is not None and current.data.document_id == jump.document_id:
             current.show_hit(jump)
         else:
-            self.pop_screen()
-            self.open_document(jump.document_id, jump)
+            current.load(jump.document_id, jump)
 
     def show_error(self, message: str) -> None:
         self.push_screen(ErrorScreen(message))

@@ -15,8 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Header
 
 from qualcode.errors import QualcodeError
 from qualcode.services.codes import CodeInfo
@@ -29,6 +28,7 @@ from qualcode.tui.screens.lookups import (
     SearchScreen,
 )
 from qualcode.tui.screens.modals import ErrorScreen, MemoScreen, PickedCode, PickerScreen
+from qualcode.tui.widgets.lines import LinesPanel
 from qualcode.tui.widgets.transcript import TranscriptView
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class Transcript(TranscriptView):
         Binding("shift+right", "extend_word(1)", "Word +", show=False, id="word_more",
                 tooltip="Move the selection's end one word on"),
         Binding("shift+left", "extend_word(-1)", "Word −", show=False, id="word_less"),
-        Binding("pagedown,ctrl+down", "move_turn(1)", "Next turn", id="next_turn"),
+        Binding("pagedown,ctrl+down", "move_turn(1)", "Next turn", show=False, id="next_turn"),
         Binding("pageup,ctrl+up", "move_turn(-1)", "Previous turn", show=False,
                 id="previous_turn"),
     ]
@@ -72,12 +72,12 @@ class CodingScreen(Screen[None]):
         Binding("delete", "remove", "Remove", id="remove", tooltip="Remove my coding here"),
         Binding("enter", "change", "Change", show=False, id="change",
                 tooltip="Give my coding here another code"),
-        Binding("exclamation_mark", "memo_coding", "Memo", id="memo_coding",
+        Binding("exclamation_mark", "memo_coding", "Memo", show=False, id="memo_coding",
                 tooltip="Memo on my coding here"),
-        Binding("asterisk", "voice", "Stimme", id="voice",
+        Binding("asterisk", "voice", "Stimme", show=False, id="voice",
                 tooltip="Mark my coding as a 'Stimme aus der Praxis' candidate"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
-        Binding("ctrl+y", "redo", "Redo", id="redo"),
+        Binding("ctrl+y", "redo", "Redo", show=False, id="redo"),
         Binding("slash", "search", "Search", id="search"),
         Binding("f3", "next_hit(1)", "Next hit", show=False, id="next_hit"),
         Binding("shift+f3", "next_hit(-1)", "Previous hit", show=False, id="previous_hit"),
@@ -88,15 +88,15 @@ class CodingScreen(Screen[None]):
         Binding("f7", "toggle_all", "All coders", show=False, id="all_coders",
                 tooltip="Show every coder's codings, or only mine"),
         Binding("f8", "switch_coder", "Coder", show=False, id="switch_coder"),
-        Binding("escape", "back", "Back", id="back",
+        Binding("escape", "back", "Back", show=False, id="back",
                 tooltip="Collapse the selection, then back to the documents"),
         Binding("question_mark", "help", "Help", id="help"),
     ]
 
-    def __init__(self, document_id: int, jump: Jump | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.document_id = document_id
-        self.pending_jump = jump
+        self.document_id: int | None = None
+        self.pending_jump: Jump | None = None
         self.data: TranscriptData | None = None
         self.all_codings: list[CodingView] = []
         self.codes: list[CodeInfo] = []
@@ -104,6 +104,7 @@ class CodingScreen(Screen[None]):
         self.show_all = False
         self.hits: list = []
         self.hit_index = -1
+        self._shown_here: tuple[CodingView, ...] = ()
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -114,28 +115,33 @@ class CodingScreen(Screen[None]):
         with Horizontal(id="workbench"):
             yield Transcript(id="transcript")
             with Vertical(id="side"):
-                yield OptionList(id="codes")
-                yield OptionList(id="turn-codings")
-        yield Label("loading …", id="status")
+                yield LinesPanel(id="codes")
+                yield LinesPanel(id="turn-codings")
+        yield LinesPanel(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#codes").border_title = "Codes"
         self.query_one("#turn-codings").border_title = "This turn"
-        self.query_one("#codes", OptionList).can_focus = False
-        self.query_one("#turn-codings", OptionList).can_focus = False
         self.query_one(Transcript).focus()
-        self._load()
 
     # -- loading --------------------------------------------------------------------------
 
+    def load(self, document_id: int, jump: Jump | None = None) -> None:
+        """Show another document; the screen is installed once and reused."""
+        self.document_id = document_id
+        self.pending_jump = jump
+        self.data = None
+        self.hits = [] if jump is None else self.hits
+        self._load(document_id)
+
     @work(thread=True, exclusive=True, group="load")
-    def _load(self) -> None:
+    def _load(self, document_id: int) -> None:
         from qualcode.services.codes import code_tree
         from qualcode.services.workbench import load_transcript
 
         try:
-            data = load_transcript(self.qapp.store, self.document_id)
+            data = load_transcript(self.qapp.store, document_id)
             codes = code_tree(self.qapp.store, coder=self.qapp.coder)
         except (QualcodeError, SQLAlchemyError) as exc:
             self.app.call_from_thread(self.qapp.show_error, str(exc))
@@ -143,6 +149,9 @@ class CodingScreen(Screen[None]):
         self.app.call_from_thread(self._loaded, data, codes)
 
     def _loaded(self, data: TranscriptData, codes: list[CodeInfo]) -> None:
+        if data.document_id != self.document_id:
+            return  # a newer document was asked for meanwhile
+        self._shown_here = ()
         self.data = data
         self.codes = codes
         self.all_codings = list(data.codings)
@@ -157,22 +166,14 @@ class CodingScreen(Screen[None]):
         self._update_side()
 
     def _visible(self, codings: list[CodingView]) -> list[CodingView]:
-        return codings if self.show_all else [c for c in codings if c.coder == self.qapp.coder]
+        return codings if self.show_all else self._mine(codings)
 
     def _fill_codes(self) -> None:
-        options = self.query_one("#codes", OptionList)
-        highlighted = options.highlighted
-        options.clear_options()
-        for code in self.codes:
-            line = Text("  " * code.depth)
-            line.append("■ ", style=code.colour or "")
-            line.append(f"[{code.hotkey}] " if code.hotkey else "    ", style="bold")
-            line.append(code.name)
-            if code.codings:
-                line.append(f" {code.codings}", style="dim")
-            options.add_option(Option(line, id=str(code.id)))
-        if highlighted is not None and highlighted < options.option_count:
-            options.highlighted = highlighted
+        self.query_one("#codes", LinesPanel).set_lines([_code_prompt(c) for c in self.codes])
+
+    @on(LinesPanel.Clicked, "#codes")
+    def _code_clicked(self, event: LinesPanel.Clicked) -> None:
+        self.apply(self.codes[event.index].id)
 
     def _refresh_codings(self, *, recount: bool = False) -> None:
         from qualcode.services.codes import code_tree
@@ -197,27 +198,21 @@ class CodingScreen(Screen[None]):
         if self.data is None or view.current is None:
             return
         turn = self.data.turns[view.current.turn]
-        here = [c for c in self._visible(self.all_codings)
-                if c.start < turn.end and turn.start < c.end]
-        panel = self.query_one("#turn-codings", OptionList)
-        panel.clear_options()
-        for coding in here:
-            line = Text("▌", style=coding.colour or "")
-            line.append(f" {coding.code_path.rsplit('/', 1)[-1]}")
-            line.append(f"  {coding.coder}", style="dim")
-            if coding.memo:
-                line.append(" ✎")
-            if coding.is_voice:
-                line.append(" ★")
-            panel.add_option(Option(line, id=str(coding.id)))
+        here = tuple(c for c in self._visible(self.all_codings)
+                     if c.start < turn.end and turn.start < c.end)
+        if here != self._shown_here:
+            self._shown_here = here
+            self.query_one("#turn-codings", LinesPanel).set_lines([_coding_prompt(c)
+                                                                   for c in here])
         start, end = view.selection
-        self.query_one("#status", Label).update(
+        self.query_one("#status", LinesPanel).set_lines([Text(
             f"turn {view.current.turn + 1}/{len(self.data.turns)} · sentence "
             f"{view.cursor + 1}/{len(view.sentences)} · [{start}, {end}) · "
-            f"{len(self._mine())} codings by {self.qapp.coder}")
+            f"{len(self._mine())} codings by {self.qapp.coder}")])
 
-    def _mine(self) -> list[CodingView]:
-        return [c for c in self.all_codings if c.coder == self.qapp.coder]
+    def _mine(self, codings: list[CodingView] | None = None) -> list[CodingView]:
+        coder = self.qapp.coder
+        return [c for c in (self.all_codings if codings is None else codings) if c.coder == coder]
 
     def _mine_here(self) -> list[CodingView]:
         """My codings at the cursor: overlapping the selection, innermost last."""
@@ -243,15 +238,22 @@ class CodingScreen(Screen[None]):
         if self.data is None:
             return
         start, end = self.query_one(Transcript).selection
-        if self._call(add_coding, self.qapp.store, document=self.data.document_id,
-                      code=code_id, coder=self.qapp.coder, start=start, end=end) is None:
+        added = self._call(add_coding, self.qapp.store, document=self.data.document_id,
+                           code=code_id, coder=self.qapp.coder, start=start, end=end)
+        if added is None:
             return
         self.recent = [code_id, *[c for c in self.recent if c != code_id]][:8]
         for index, code in enumerate(self.codes):
-            if code.id == code_id:
+            if code.id == code_id:  # one line of the code list changes, not the whole list
                 self.codes[index] = _counted(code, +1)
-        self._fill_codes()
-        self._refresh_codings()
+                self.query_one("#codes", LinesPanel).set_line(index,
+                                                              _code_prompt(self.codes[index]))
+                # What the store committed, without reading it back.
+                self.all_codings.append(CodingView(
+                    added.id, code_id, added.code_path, code.colour, added.coder, added.start,
+                    added.end, added.text, added.memo, False, "ok"))
+        self.query_one(Transcript).set_codings(self._visible(self.all_codings))
+        self._update_side()
 
     def _call(self, function, *args, **kwargs):  # type: ignore[no-untyped-def]
         """Run one service call; show its error instead of crashing."""
@@ -453,6 +455,27 @@ class CodingScreen(Screen[None]):
                     rows.append((binding.key, binding.description, binding.id or ""))
         hotkeys = [(c.hotkey, c.path) for c in self.codes if c.hotkey]
         self.app.push_screen(HelpScreen(rows, hotkeys))
+
+
+def _code_prompt(code: CodeInfo) -> Text:
+    line = Text("  " * code.depth)
+    line.append("■ ", style=code.colour or "")
+    line.append(f"[{code.hotkey}] " if code.hotkey else "    ", style="bold")
+    line.append(code.name)
+    if code.codings:
+        line.append(f" {code.codings}", style="dim")
+    return line
+
+
+def _coding_prompt(coding: CodingView) -> Text:
+    line = Text("▌", style=coding.colour or "")
+    line.append(f" {coding.code_path.rsplit('/', 1)[-1]}")
+    line.append(f"  {coding.coder}", style="dim")
+    if coding.memo:
+        line.append(" ✎")
+    if coding.is_voice:
+        line.append(" ★")
+    return line
 
 
 def _counted(code: CodeInfo, delta: int) -> CodeInfo:

@@ -26,6 +26,7 @@ from qualcode.tui.layout import Layout, layout
 
 MARGIN = 4
 MARKS = 3
+FULL_REPAINT = 20  # more changed codings than this: repaint everything
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -59,6 +60,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.hit: tuple[int, int] | None = None
         self._anchor = 0
         self._drag_from: int | None = None
+        self._by_line: dict[int, list[CodingView]] = {}
 
     # -- data ---------------------------------------------------------------------------
 
@@ -73,8 +75,13 @@ class TranscriptView(ScrollView, can_focus=True):
         self._select_sentences(0, 0)
 
     def set_codings(self, codings: list[CodingView]) -> None:
+        changed = set(codings) ^ set(self.codings)
         self.codings = codings
-        self.refresh()
+        self._index_codings()
+        if len(changed) > FULL_REPAINT:
+            self.refresh()
+        else:
+            self._refresh_ranges([(c.start, c.end) for c in changed])
 
     def _relayout(self) -> None:
         if self.data is None:
@@ -82,7 +89,21 @@ class TranscriptView(ScrollView, can_focus=True):
         region = self.scrollable_content_region.width
         self.layout_ = layout(self.data, max(region - MARGIN - 1, 10))
         self.virtual_size = Size(region, len(self.layout_.lines))
+        self._index_codings()
         self.refresh()
+
+    def _index_codings(self) -> None:
+        """The codings of each display line, so that painting a line never scans them all."""
+        self._by_line: dict[int, list[CodingView]] = {}
+        if self.layout_ is None:
+            return
+        lines = self.layout_.lines
+        for coding in self.codings:
+            index = self.layout_.line_of(coding.start)
+            while index < len(lines) and lines[index].start < coding.end:
+                if lines[index].kind == "text":
+                    self._by_line.setdefault(index, []).append(coding)
+                index += 1
 
     def on_resize(self, event: Resize) -> None:
         self._relayout()
@@ -155,10 +176,32 @@ class TranscriptView(ScrollView, can_focus=True):
         self._set_selection(self.sentences[first].start, self.sentences[last].end)
 
     def _set_selection(self, start: int, end: int) -> None:
+        before = [self.selection, self._cursor_range]
         self.selection = (start, end)
+        top = self.scroll_offset.y
         self._scroll_to_cursor()
-        self.refresh()
+        if self.scroll_offset.y == top:
+            self._refresh_ranges([*before, self.selection, self._cursor_range])
+        else:
+            self.refresh()
         self.post_message(self.CursorMoved(self))
+
+    @property
+    def _cursor_range(self) -> tuple[int, int]:
+        current = self.current
+        return (current.start, current.end) if current else (0, 0)
+
+    def _refresh_ranges(self, ranges: list[tuple[int, int]]) -> None:
+        """Repaint only the display lines that show these ranges of the text."""
+        if self.layout_ is None:
+            return
+        lines = self.layout_.lines
+        for start, end in ranges:
+            first = self.layout_.line_of(start)
+            last = first
+            while last + 1 < len(lines) and lines[last + 1].start < max(end, start + 1):
+                last += 1
+            self.refresh_lines(first, last - first + 1)
 
     def _scroll_to_cursor(self) -> None:
         if self.layout_ is None or not self.sentences:
@@ -223,23 +266,23 @@ class TranscriptView(ScrollView, can_focus=True):
         elif line.kind == "blank":
             segments = []
         else:
-            segments = self._margin(line.start, line.end, base) + self._text(line.start,
-                                                                              line.end, base)
+            here = self._by_line.get(index, [])
+            segments = self._margin(here, base) + self._text(here, line.start, line.end, base)
         return Strip(segments).extend_cell_length(width, base).crop(
             self.scroll_offset.x, self.scroll_offset.x + width)
 
-    def _margin(self, start: int, end: int, base: Style) -> list[Segment]:
-        marks = [c for c in self.codings if c.start < max(end, start + 1) and start < c.end]
+    def _margin(self, marks: list[CodingView], base: Style) -> list[Segment]:
         cells = [Segment("▌", base + Style(color=c.colour or "magenta")) for c in marks[:MARKS]]
         more = "+" if len(marks) > MARKS else " "
         return [*cells, Segment(" " * (MARKS - len(cells)), base), Segment(more, base)]
 
-    def _text(self, start: int, end: int, base: Style) -> list[Segment]:
+    def _text(self, here: list[CodingView], start: int, end: int,
+              base: Style) -> list[Segment]:
         assert self.data is not None
         text = self.data.text
         cursor = self.current
         edges = {start, end}
-        spans = [(max(c.start, start), min(c.end, end)) for c in self.codings]
+        spans = [(max(c.start, start), min(c.end, end)) for c in here]
         for a, b in [*spans, self.selection, self.hit or (start, start),
                      (cursor.start, cursor.end) if cursor else (start, start)]:
             edges.update(x for x in (a, b) if start < x < end)
@@ -250,7 +293,7 @@ class TranscriptView(ScrollView, can_focus=True):
         segments = []
         for a, b in pairwise(ordered):
             style = base
-            coded = [c for c in self.codings if c.start <= a and b <= c.end]
+            coded = [c for c in here if c.start <= a and b <= c.end]
             if coded:
                 style += Style(underline=True, color=coded[-1].colour or None)
             if cursor and cursor.start <= a and b <= cursor.end:

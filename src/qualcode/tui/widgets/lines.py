@@ -1,0 +1,75 @@
+"""A panel of pre-styled lines, painted with the line API.
+
+Updating it repaints; it never asks the screen for a new layout (an OptionList or a Label
+does, which costs tens of milliseconds on every keystroke).
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+_CONSOLE = Console(width=500, color_system="truecolor", legacy_windows=False)
+
+
+class LinesPanel(ScrollView):
+    """Lines of rich Text, cropped to the width; a click posts ``Clicked`` with its index."""
+
+    class Clicked(Message):
+        def __init__(self, panel: LinesPanel, index: int) -> None:
+            self.panel = panel
+            self.index = index
+            super().__init__()
+
+        @property
+        def control(self) -> LinesPanel:
+            return self.panel
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._strips: list[Strip] = []
+        self._painted: dict[int, Strip] = {}  # finished lines for the current width
+        self._painted_width = -1
+
+    def set_lines(self, lines: list[Text]) -> None:
+        self._strips = [Strip(list(line.render(_CONSOLE))) for line in lines]
+        self._painted.clear()
+        height = self.scrollable_content_region.height
+        # A new virtual size costs a layout pass: only when scrolling is or was needed.
+        if len(self._strips) > height or self.virtual_size.height > height:
+            self.virtual_size = Size(self.scrollable_content_region.width, len(self._strips))
+        self.refresh()
+
+    def set_line(self, index: int, line: Text) -> None:
+        if 0 <= index < len(self._strips):
+            self._strips[index] = Strip(list(line.render(_CONSOLE)))
+            self._painted.pop(index, None)
+            self.refresh_lines(index)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if width != self._painted_width:
+            self._painted.clear()
+            self._painted_width = width
+        index = self.scroll_offset.y + y
+        if index >= len(self._strips):
+            index = -1  # every blank line is the same strip
+        painted = self._painted.get(index)
+        if painted is None:
+            if index < 0:
+                painted = Strip.blank(width, self.rich_style)
+            else:
+                painted = self._strips[index].apply_style(self.rich_style).crop_extend(
+                    0, width, self.rich_style)
+            self._painted[index] = painted
+        return painted
+
+    def on_click(self, event: Click) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < len(self._strips):
+            self.post_message(self.Clicked(self, index))
