@@ -6,7 +6,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ["foundation", "transcripts", "tui"]
+BENCHMARKS = ["foundation", "transcripts", "tui", "agreement"]
 
 
 def main(names: list[str]) -> None:

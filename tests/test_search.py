@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import random
 import re
 from pathlib import Path
@@ -81,7 +82,10 @@ def test_bad_queries_are_user_errors(sqlite_store, bad: str) -> None:
 
 def _germediq_transcripts(folder: Path, participants: int = 6) -> list[str]:
     if not GERMEDIQ.exists():
-        pytest.skip(f"{GERMEDIQ} is not there (shared fixtures)")
+        message = f"{GERMEDIQ} is not there (shared fixtures beside the repository)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
     rows = list(csv.DictReader(GERMEDIQ.open(encoding="utf-8"), delimiter=";"))
     words = []
     for participant in range(1, participants + 1):

@@ -49,6 +49,18 @@ def transcripts(
                            "see the list above.")
 
 
+@app.command()
+def codings(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV: document, coder, code, start, end[, memo].")],
+) -> None:
+    """Import codings from CSV (code-point offsets, end exclusive); all rows or none."""
+    from qualcode.services.coding_import import import_codings
+
+    done = import_codings(store_from(ctx), file)
+    echo(f"Imported {done.rows} codings for {', '.join(done.coders)}.")
+
+
 def _progress_bar():  # type: ignore[no-untyped-def]
     """A progress line on a terminal; nothing when stderr is not one."""
     if not sys.stderr.isatty():

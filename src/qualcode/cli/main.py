@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli import codebook_cmd, db_cmd, import_cmd, search_cmd
+from qualcode.cli import agreement_cmd, codebook_cmd, db_cmd, import_cmd, search_cmd
 from qualcode.cli.context import echo, print_json, store_from
 from qualcode.errors import QualcodeError, UserError
 
@@ -25,6 +25,7 @@ app.add_typer(db_cmd.app, name="db")
 app.add_typer(codebook_cmd.app, name="codebook")
 app.add_typer(import_cmd.app, name="import")
 search_cmd.register(app)
+agreement_cmd.register(app)
 
 
 @app.callback()

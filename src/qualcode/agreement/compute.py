@@ -1,0 +1,216 @@
+"""Agreement between coders over the store: per code, overall, and the disagreements behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcode.agreement import coefficients as co
+from qualcode.agreement.units import DocumentUnits, Span, UnitRows, paragraph_units, unit_rows
+from qualcode.errors import InvalidInput
+from qualcode.models import Coding, Document, Segment
+from qualcode.services.lookup import code_paths, current_version, find_code, find_coder
+from qualcode.store import Store
+
+UNITS = ("paragraph", "turn", "sentence", "character", "segment")
+
+
+@dataclass(frozen=True)
+class CodeAgreement:
+    code: str
+    n_units: float
+    percent_agreement: float | None
+    cohen_kappa: float | None
+    brennan_prediger: float | None
+    krippendorff_alpha: float | None
+    fleiss_kappa: float | None
+    degenerate: bool
+    used: bool = True  # at least one coder applied the code to a compared unit
+    alpha_interval: tuple[float, float] | None = None
+    matched: dict[str, int] | None = None
+    unmatched: dict[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class Overall:
+    mean_percent_agreement: float | None
+    mean_cohen_kappa: float | None
+    mean_krippendorff_alpha: float | None
+    pooled_cohen_kappa: float | None
+    pooled_krippendorff_alpha: float | None
+    pooled_percent_agreement: float | None
+    pooled_fleiss_kappa: float | None
+    codes_used: int
+
+
+@dataclass(frozen=True)
+class Agreement:
+    unit: str
+    coders: list[str]
+    documents: int
+    codes: list[CodeAgreement]
+    overall: Overall
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    document: str
+    unit: str
+    start: int
+    end: int
+    code: str
+    coded_by: dict[str, bool | None]  # None: the coder did not code this document
+    text: str
+
+
+@dataclass
+class Selection:
+    coders: list[str]
+    unit: str = "turn"
+    documents: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    overlap: float = 0.9
+    bootstrap: int = 0
+
+
+def agreement(store: Store, selection: Selection) -> Agreement:
+    with store.read() as session:
+        docs, codes, paths = _load(session, selection)
+    coders = len(selection.coders)
+    if selection.unit == "segment":
+        from qualcode.agreement.segments import segment_agreement
+
+        results = [segment_agreement(docs, cid, paths[cid], selection) for cid in codes]
+        chance = len(codes)  # MAXQDA: chance agreement 1 / number of codes compared
+        results = [replace(r, brennan_prediger=None if r.percent_agreement is None or chance < 2
+                           else (r.percent_agreement - 1 / chance) / (1 - 1 / chance))
+                   for r in results]
+        return Agreement("segment", selection.coders, len(docs), results,
+                         _overall(results, [], coders))
+    results, pooled = [], []
+    for code_id in codes:
+        rows = unit_rows(docs, code_id, coders, selection.unit)
+        patterns, weights = rows.compressed()
+        results.append(_code_result(paths[code_id], patterns, weights, coders,
+                                    selection.bootstrap))
+        pooled.append(rows)
+    return Agreement(selection.unit, selection.coders, len(docs), results,
+                     _overall(results, pooled, coders))
+
+
+def disagreements(store: Store, selection: Selection) -> list[Disagreement]:
+    """Every unit on which the coders differ, code by code (for ``segment``: unmatched codings)."""
+    with store.read() as session:
+        docs, codes, paths = _load(session, selection)
+    if selection.unit == "segment":
+        from qualcode.agreement.segments import segment_disagreements
+
+        return [d for cid in codes
+                for d in segment_disagreements(docs, cid, paths[cid], selection)]
+    found = []
+    for code_id in codes:
+        rows = unit_rows(docs, code_id, len(selection.coders), selection.unit)
+        for row, (d, start, end) in zip(rows.rows, rows.places, strict=True):
+            present = row[row != co.MISSING]
+            if len(present) >= 2 and present.min() != present.max():
+                found.append(Disagreement(
+                    docs[d].document, selection.unit, start, end, paths[code_id],
+                    {name: None if v == co.MISSING else bool(v)
+                     for name, v in zip(selection.coders, row, strict=True)},
+                    docs[d].text[start:end]))
+    return found
+
+
+def _code_result(path: str, patterns: np.ndarray, weights: np.ndarray, coders: int,
+                 bootstrap: int) -> CodeAgreement:
+    pairable = (patterns != co.MISSING).sum(axis=1) >= 2 if len(patterns) else np.zeros(0, bool)
+    patterns, weights = patterns[pairable], weights[pairable]
+    values = patterns[patterns != co.MISSING]
+    degenerate = bool(values.size == 0 or values.min() == values.max())
+    alpha = None if degenerate else co.krippendorff_alpha(patterns, weights)
+    interval = co.bootstrap_alpha(patterns, weights, samples=bootstrap) \
+        if bootstrap and alpha is not None else None
+    return CodeAgreement(
+        path, float(weights.sum()), co.percent_agreement(patterns, weights),
+        None if degenerate or coders != 2 else co.cohen_kappa(patterns, weights),
+        co.brennan_prediger(patterns, weights), alpha,
+        None if degenerate or coders < 3 else co.fleiss_kappa(patterns, weights),
+        degenerate, bool(values.size and values.max() > 0), interval)
+
+
+def _overall(results: list[CodeAgreement], pooled: list[UnitRows], coders: int) -> Overall:
+    used = [r for r in results if r.used]
+
+    def mean(values: list[float | None]) -> float | None:
+        present = [v for v in values if v is not None]
+        return float(np.mean(present)) if present else None
+
+    if pooled:
+        rows = UnitRows(np.concatenate([p.rows for p in pooled]),
+                        np.concatenate([p.weights for p in pooled]), [])
+        patterns, weights = rows.compressed()
+        whole = _code_result("(all)", patterns, weights, coders, 0)
+    else:
+        whole = None
+    return Overall(
+        mean([r.percent_agreement for r in used]), mean([r.cohen_kappa for r in used]),
+        mean([r.krippendorff_alpha for r in used]),
+        whole.cohen_kappa if whole else None, whole.krippendorff_alpha if whole else None,
+        whole.percent_agreement if whole else mean([r.percent_agreement for r in used]),
+        whole.fleiss_kappa if whole else None, len(used))
+
+
+def _load(session: Session, selection: Selection):  # type: ignore[no-untyped-def]
+    if len(selection.coders) < 2:
+        raise InvalidInput("Agreement needs at least two coders (--coders A,B).")
+    if selection.unit not in UNITS:
+        raise InvalidInput(f"--unit must be one of {', '.join(UNITS)}, not {selection.unit!r}.")
+    if not 0 < selection.overlap <= 1:
+        raise InvalidInput("--overlap must be a share between 0 and 1, such as 0.9.")
+    coder_ids = [find_coder(session, name).id for name in selection.coders]
+    paths = code_paths(session)
+    wanted_docs = select(Document).order_by(Document.name)
+    if selection.documents:
+        wanted_docs = wanted_docs.where(Document.name.in_(selection.documents))
+    documents = list(session.scalars(wanted_docs))
+    missing = set(selection.documents) - {d.name for d in documents}
+    if missing:
+        raise InvalidInput(f"There is no document {sorted(missing)[0]!r}.")
+    if selection.codes:
+        code_ids = sorted({find_code(session, ref).id for ref in selection.codes},
+                          key=lambda cid: paths[cid])
+    else:
+        used = set(session.scalars(select(Coding.code_id).where(
+            Coding.coder_id.in_(coder_ids)).distinct()))
+        code_ids = sorted(used, key=lambda cid: paths[cid])
+    docs = [_document_units(session, doc, coder_ids, selection.unit) for doc in documents]
+    return docs, code_ids, paths
+
+
+def _document_units(session: Session, doc: Document, coder_ids: list[int],
+                    unit: str) -> DocumentUnits:
+    version = current_version(session, doc.id)
+    if unit == "paragraph":
+        units = paragraph_units(version.text)
+    elif unit in ("turn", "sentence"):
+        units = [Span(s, e) for s, e in session.execute(
+            select(Segment.start, Segment.end).where(Segment.version_id == version.id,
+                                                     Segment.kind == unit)
+            .order_by(Segment.start))]
+    else:
+        units = []
+    codings: list[dict[int, list[tuple[int, int]]]] = [{} for _ in coder_ids]
+    index = {cid: n for n, cid in enumerate(coder_ids)}
+    for coder_id, code_id, start, end in session.execute(
+            select(Coding.coder_id, Coding.code_id, Coding.start, Coding.end).where(
+                Coding.version_id == version.id, Coding.coder_id.in_(coder_ids))):
+        codings[index[coder_id]].setdefault(code_id, []).append((start, end))
+    for per_code in codings:
+        for spans in per_code.values():
+            spans.sort()
+    return DocumentUnits(doc.name, version.text, units, codings)
+
+

@@ -1,0 +1,61 @@
+"""Segment-level agreement as MAXQDA computes it.
+
+A coding of one coder agrees when another coder has the same code on a coding that overlaps
+it by at least the given share of both codings' lengths. Each coder's codings are checked;
+percent agreement is matched codings over all codings. There are no uncoded units at this
+level, so Cohen's kappa and alpha are not defined; Brennan and Prediger's kappa uses chance
+1 / (number of codes compared), as MAXQDA does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qualcode.agreement.units import DocumentUnits
+
+if TYPE_CHECKING:
+    from qualcode.agreement.compute import CodeAgreement, Disagreement, Selection
+
+
+def _matches(a: tuple[int, int], b: tuple[int, int], share: float) -> bool:
+    overlap = min(a[1], b[1]) - max(a[0], b[0])
+    return overlap > 0 and overlap >= share * (a[1] - a[0]) and overlap >= share * (b[1] - b[0])
+
+
+def _unmatched(docs: list[DocumentUnits], code_id: int, selection: Selection):  # type: ignore[no-untyped-def]
+    """(coder index, document index, coding) for every coding no other coder matches."""
+    for d, doc in enumerate(docs):
+        for c in range(len(selection.coders)):
+            others = [o for o in range(len(selection.coders)) if o != c]
+            for span in doc.codings[c].get(code_id, []):
+                matched = any(_matches(span, other, selection.overlap)
+                              for o in others for other in doc.codings[o].get(code_id, []))
+                yield c, d, span, matched
+
+
+def segment_agreement(docs: list[DocumentUnits], code_id: int, path: str,
+                      selection: Selection) -> CodeAgreement:
+    from qualcode.agreement.compute import CodeAgreement
+
+    names = selection.coders
+    matched = dict.fromkeys(names, 0)
+    unmatched = dict.fromkeys(names, 0)
+    for c, _, _, ok in _unmatched(docs, code_id, selection):
+        (matched if ok else unmatched)[names[c]] += 1
+    total = sum(matched.values()) + sum(unmatched.values())
+    share = sum(matched.values()) / total if total else None
+    return CodeAgreement(path, float(total), share, None, None, None, None, total == 0,
+                         total > 0, None, matched, unmatched)
+
+
+def segment_disagreements(docs: list[DocumentUnits], code_id: int, path: str,
+                          selection: Selection) -> list[Disagreement]:
+    from qualcode.agreement.compute import Disagreement
+
+    found = []
+    for c, d, (start, end), ok in _unmatched(docs, code_id, selection):
+        if not ok:
+            coded = {name: (n == c) for n, name in enumerate(selection.coders)}
+            found.append(Disagreement(docs[d].document, "segment", start, end, path, coded,
+                                      docs[d].text[start:end]))
+    return found

@@ -1,0 +1,143 @@
+"""``qualcode agreement`` and ``qualcode disagreements``."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qualcode.cli.context import echo, print_json, store_from, to_jsonable
+from qualcode.errors import InvalidInput
+
+CodersOption = Annotated[str, typer.Option(help="Comma-separated coder names: A,B[,C…].")]
+UnitOption = Annotated[str, typer.Option(
+    help="paragraph, turn, sentence, character (as NVivo) or segment (as MAXQDA).")]
+DocumentsOption = Annotated[str | None, typer.Option(help="Comma-separated document names.")]
+CodesOption = Annotated[str | None, typer.Option(help="Comma-separated codes (name or path).")]
+OverlapOption = Annotated[float, typer.Option(
+    help="Unit 'segment': share of both codings that must overlap.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("agreement")(agreement_command)
+    app.command("disagreements")(disagreements_command)
+
+
+def _selection(coders: str, unit: str, documents: str | None, codes: str | None,
+               overlap: float, bootstrap: int = 0):  # type: ignore[no-untyped-def]
+    from qualcode.agreement.compute import Selection
+
+    def split(value: str | None) -> list[str]:
+        return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+    return Selection(split(coders), unit, split(documents), split(codes), overlap, bootstrap)
+
+
+def agreement_command(
+    ctx: typer.Context,
+    coders: CodersOption,
+    unit: UnitOption = "turn",
+    documents: DocumentsOption = None,
+    codes: CodesOption = None,
+    overlap: OverlapOption = 0.9,
+    bootstrap: Annotated[int, typer.Option(
+        help="Bootstrap samples for a confidence interval of alpha (0: none).")] = 0,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="Write a CSV table.")] = None,
+    xlsx_file: Annotated[Path | None, typer.Option("--xlsx", help="Write an XLSX table.")] = None,
+) -> None:
+    """Inter-coder agreement per code and overall (percent, Cohen, Brennan-Prediger, alpha)."""
+    from qualcode.agreement.compute import agreement
+
+    result = agreement(store_from(ctx), _selection(coders, unit, documents, codes, overlap,
+                                                   bootstrap))
+    rows = [to_jsonable(code) for code in result.codes]
+    if csv_file or xlsx_file:
+        _write_table(rows, csv_file, xlsx_file)
+    if json_output:
+        print_json(result)
+        return
+    echo(f"{', '.join(result.coders)} · unit: {result.unit} · {result.documents} documents")
+    echo(f"{'code':<60} {'units':>8} {'agree':>6} {'kappa':>6} {'BP':>6} {'alpha':>6}")
+    for code in result.codes:
+        echo(f"{code.code[:60]:<60} {code.n_units:>8.0f} {_f(code.percent_agreement)} "
+             f"{_f(code.cohen_kappa)} {_f(code.brennan_prediger)} {_f(code.krippendorff_alpha)}"
+             + ("  (degenerate)" if code.degenerate else ""))
+    o = result.overall
+    echo(f"overall: mean agreement {_f(o.mean_percent_agreement)}, mean kappa "
+         f"{_f(o.mean_cohen_kappa)}, mean alpha {_f(o.mean_krippendorff_alpha)}; pooled kappa "
+         f"{_f(o.pooled_cohen_kappa)}, pooled alpha {_f(o.pooled_krippendorff_alpha)}")
+
+
+def disagreements_command(
+    ctx: typer.Context,
+    coders: CodersOption,
+    unit: UnitOption = "turn",
+    documents: DocumentsOption = None,
+    codes: CodesOption = None,
+    overlap: OverlapOption = 0.9,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    xlsx_file: Annotated[Path | None, typer.Option("--xlsx", help="Write an XLSX table.")] = None,
+) -> None:
+    """Every unit on which the coders disagree: document, unit, code, who coded it, text."""
+    from qualcode.agreement.compute import disagreements
+
+    found = disagreements(store_from(ctx), _selection(coders, unit, documents, codes, overlap))
+    if xlsx_file:
+        _write_table([_flat(d) for d in found], None, xlsx_file)
+    if json_output:
+        print_json(found)
+        return
+    for d in found:
+        who = ", ".join(f"{name}: {'yes' if v else 'no' if v is not None else '–'}"
+                        for name, v in d.coded_by.items())
+        echo(f"{d.document} [{d.start}, {d.end}) {d.code} — {who}: {d.text[:80]!r}")
+    echo(f"{len(found)} disagreements.")
+
+
+def _flat(d) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    row = {"document": d.document, "unit": d.unit, "start": d.start, "end": d.end,
+           "code": d.code}
+    row.update({f"coded by {k}": v for k, v in d.coded_by.items()})
+    row["text"] = d.text
+    return row
+
+
+def _write_table(rows: list[dict[str, object]], csv_file: Path | None,
+                 xlsx_file: Path | None) -> None:
+    columns = list(rows[0]) if rows else ["code"]
+    flat = [{k: (str(v) if isinstance(v, dict | list | tuple) else v) for k, v in r.items()}
+            for r in rows]
+    for target in (csv_file, xlsx_file):
+        if target is not None and target.exists():
+            raise InvalidInput(f"{target} exists already; choose another file name.")
+    if csv_file is not None:
+        with csv_file.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(flat)
+    if xlsx_file is not None:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.append(columns)
+        for row in flat:
+            sheet.append([_cell(row.get(c)) for c in columns])
+        sheet.freeze_panes = "A2"
+        book.save(str(xlsx_file))
+    print(f"Wrote {csv_file or ''} {xlsx_file or ''}".strip(), file=sys.stderr)
+
+
+def _cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _f(value: float | None) -> str:
+    return f"{value:6.3f}" if value is not None else "     –"
