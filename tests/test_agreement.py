@@ -233,3 +233,26 @@ def test_cli_json_shape_and_errors(tmp_path: Path) -> None:
     assert qualcode("disagreements", "--coders", "anna,björn", "--xlsx", str(xlsx),
                     db=db).code == 0
     assert xlsx.exists()
+
+
+def test_consensus_seed_resolve_and_open_list(coded) -> None:  # type: ignore[no-untyped-def]
+    from qualcode.agreement.consensus import open_disagreements, resolve, seed
+    from qualcode.services.status import status
+
+    first = open_disagreements(coded, ["anna", "björn"], document="gespraech")
+    seeded = seed(coded, ["anna", "björn"], overlap=0.5)
+    # Only the emoji coding matches at 50 %: anna's [3, 10) covers a fifth of björn's [5, 30).
+    assert seeded.copied == 1
+    assert seed(coded, ["anna", "björn"], overlap=0.5).copied == 0
+    knapp = next(d for d in first if d.text.startswith("Knapp"))
+    done = resolve(coded, document="gespraech", code=knapp.code, start=knapp.start,
+                   end=knapp.end, take=["anna"])
+    assert done.copied == 1
+    assert status(coded).codings_per_coder["consensus"] == 2
+    remaining = open_disagreements(coded, ["anna", "björn"], document="gespraech")
+    assert len(remaining) < len(first)
+    assert all(not d.text.startswith("Knapp") for d in remaining)
+    # The consensus coder is an ordinary coder: agreement and exports can use it.
+    against = agreement(coded, Selection(["anna", "consensus"], "turn",
+                                         documents=["gespraech"]))
+    assert against.overall.pooled_percent_agreement is not None

@@ -243,3 +243,32 @@ def test_snapshot_coding(snap_compare, demo_db: str, tmp_path: Path,
         await pilot.pause()
 
     assert snap_compare(app_for(demo_db, tmp_path), terminal_size=size, run_before=run_before)
+
+
+async def test_compare_view_settles_into_consensus(demo_db: str, tmp_path: Path) -> None:
+    from qualcode.services.codings import add_coding
+    from qualcode.services.status import status
+
+    store = open_store(demo_db)
+    add_coding(store, document="Fokusgruppe Kesselbrunn", code="Soziale Integration",
+               coder="björn", start=400, end=460)
+    store.close()
+    app = app_for(demo_db, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("down", "9")  # anna codes another sentence with Soziale Integration
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press(*"björn", "enter")
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if getattr(app.screen, "items", None):
+                break
+        assert type(app.screen).__name__ == "CompareScreen"
+        assert len(app.screen.items) == 2
+        await pilot.press("a")
+        await pilot.pause()
+        assert len(app.screen.items) == 1
+    store = open_store(demo_db)
+    assert status(store).codings_per_coder.get("consensus", 0) >= 1
+    store.close()

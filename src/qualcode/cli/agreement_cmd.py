@@ -21,9 +21,49 @@ OverlapOption = Annotated[float, typer.Option(
     help="Unit 'segment': share of both codings that must overlap.")]
 
 
+consensus_app = typer.Typer(help="Settle disagreements into a consensus coder.",
+                            no_args_is_help=True)
+
+
 def register(app: typer.Typer) -> None:
     app.command("agreement")(agreement_command)
     app.command("disagreements")(disagreements_command)
+    app.add_typer(consensus_app, name="consensus")
+
+
+@consensus_app.command("seed")
+def consensus_seed(
+    ctx: typer.Context,
+    coders: CodersOption,
+    into: Annotated[str, typer.Option(help="The consensus coder.")] = "consensus",
+    overlap: OverlapOption = 0.9,
+) -> None:
+    """Copy every coding the coders agree on (segment rule) into the consensus coder."""
+    from qualcode.agreement.consensus import seed
+
+    names = [c.strip() for c in coders.split(",") if c.strip()]
+    done = seed(store_from(ctx), names, into=into, overlap=overlap)
+    echo(f"Copied {done.copied} agreed codings into {done.coder} ({done.skipped} were there).")
+
+
+@consensus_app.command("resolve")
+def consensus_resolve(
+    ctx: typer.Context,
+    document: Annotated[str, typer.Option(help="The document.")],
+    code: Annotated[str, typer.Option(help="The code (name or path).")],
+    start: Annotated[int, typer.Option(help="Start of the disagreement (code points).")],
+    end: Annotated[int, typer.Option(help="End of the disagreement, exclusive.")],
+    take: Annotated[str, typer.Option(help="Comma-separated coders whose codings to keep; "
+                                           "empty: none.")] = "",
+    into: Annotated[str, typer.Option(help="The consensus coder.")] = "consensus",
+) -> None:
+    """Settle one disagreement: copy the chosen coders' codings there into the consensus."""
+    from qualcode.agreement.consensus import resolve
+
+    names = [c.strip() for c in take.split(",") if c.strip()]
+    done = resolve(store_from(ctx), document=document, code=code, start=start, end=end,
+                   take=names, into=into)
+    echo(f"Copied {done.copied} codings into {done.coder}.")
 
 
 def _selection(coders: str, unit: str, documents: str | None, codes: str | None,

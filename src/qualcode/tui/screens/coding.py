@@ -88,6 +88,8 @@ class CodingScreen(Screen[None]):
         Binding("f7", "toggle_all", "All coders", show=False, id="all_coders",
                 tooltip="Show every coder's codings, or only mine"),
         Binding("f8", "switch_coder", "Coder", show=False, id="switch_coder"),
+        Binding("f9", "compare", "Compare", show=False, id="compare",
+                tooltip="Compare with another coder and settle disagreements"),
         Binding("escape", "back", "Back", show=False, id="back",
                 tooltip="Collapse the selection, then back to the documents"),
         Binding("question_mark", "help", "Help", id="help"),
@@ -442,6 +444,20 @@ class CodingScreen(Screen[None]):
 
     def action_switch_coder(self) -> None:
         self.qapp.choose_coder(then=lambda: self._refresh_codings(recount=True))
+
+    def action_compare(self) -> None:
+        from qualcode.services.workbench import list_coders
+        from qualcode.tui.screens.compare import CompareScreen
+        from qualcode.tui.screens.modals import CoderScreen
+
+        others = [c for c in list_coders(self.qapp.store)
+                  if c not in (self.qapp.coder, "consensus")]
+
+        def chosen(other: str | None) -> None:
+            if other and self.data is not None:
+                self.app.push_screen(CompareScreen([self.qapp.coder, other], self.data.name))
+
+        self.app.push_screen(CoderScreen(others, None, "Compare with which coder?"), chosen)
 
     def action_back(self) -> None:
         if not self.query_one(Transcript).collapse():

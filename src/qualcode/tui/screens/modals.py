@@ -92,14 +92,16 @@ class CoderScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="coder.cancel")]
 
-    def __init__(self, coders: list[str], current: str | None) -> None:
+    def __init__(self, coders: list[str], current: str | None,
+                 title: str = "Who is coding? Pick a name or type a new one.") -> None:
         super().__init__()
         self.coders = coders
         self.current = current
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
-            yield Label("Who is coding? Pick a name or type a new one.", classes="modal-title")
+            yield Label(self.title_text, classes="modal-title")
             yield Input(value=self.current or "", placeholder="your coder name",
                         id="coder-input")
             yield OptionList(*[Option(name, id=name) for name in self.coders])
