@@ -11,12 +11,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bench.common import CODEBOOK, postgres, qualcode_executable, summary_ms, timed
+from bench.common import CODEBOOK, REPO, postgres, qualcode_executable, summary_ms, timed
 from qualcode.codebook.parse import read_codebook
 from qualcode.codebook.sync import load_codebook
 from qualcode.services.codes import code_tree
 from qualcode.services.codings import NewCoding, add_coding, bulk_insert
 from qualcode.services.documents import NewDocument, add_document
+from qualcode.services.importing import import_paths
 from qualcode.services.lookup import find_coder
 from qualcode.store import Store, open_store
 
@@ -25,12 +26,11 @@ SENTENCE = ("B: Die Zusammenarbeit mit den Ehrenamtlichen im Helferkreis hat sic
 BULK = 1_000_000
 
 
-def demo_like_store(path: Path) -> Store:
-    """Codebook plus six transcripts of about 2,000 words, as the demo project has."""
+def demo_store(path: Path) -> Store:
+    """The demo project: the study codebook and the demo corpus."""
     store = open_store(str(path))
     load_codebook(store, read_codebook(CODEBOOK))
-    for n in range(6):
-        add_document(store, NewDocument(name=f"Transkript {n}", text=SENTENCE * 120))
+    import_paths(store, [REPO / "transcripts" / "demo" / "docx"])
     return store
 
 
@@ -49,7 +49,7 @@ def coding_commit(store: Store) -> dict[str, float]:
         find_coder(session, "bench", create=True)
     samples = []
     for i in range(500):
-        start, code = (i * 37) % 10_000, codes[i % len(codes)]
+        start, code = (i * 37) % 8_000, codes[i % len(codes)]
         samples.append(timed(lambda s=start, c=code: add_coding(
             store, document=1, code=c, coder="bench", start=s, end=s + 60)))
     return summary_ms(samples)
@@ -60,7 +60,7 @@ def bulk(store: Store) -> dict[str, float]:
     with store.write() as session:
         coder_id = find_coder(session, "bulk", create=True).id
     rows = (NewCoding(version_id=1 + i % 6, code_id=codes[i % len(codes)], coder_id=coder_id,
-                      start=(i * 13) % 10_000, end=(i * 13) % 10_000 + 80,
+                      start=(i * 13) % 8_000, end=(i * 13) % 8_000 + 80,
                       text="Die Zusammenarbeit mit den Ehrenamtlichen")
             for i in range(BULK))
     seconds = timed(lambda: bulk_insert(store, rows))
@@ -70,7 +70,7 @@ def bulk(store: Store) -> dict[str, float]:
 def run() -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        store = demo_like_store(db)
+        store = demo_store(db)
         figures: dict[str, object] = {
             "status_startup": {**status_startup(db), "target_ms": 500},
             "coding_commit_sqlite": {**coding_commit(store), "target_median_ms": 5},
