@@ -216,6 +216,14 @@ class CodingScreen(Screen[None]):
         coder = self.qapp.coder
         return [c for c in (self.all_codings if codings is None else codings) if c.coder == coder]
 
+    def _my_coding_here(self) -> CodingView | None:
+        """The innermost of my codings at the cursor; says so when there is none."""
+        here = self._mine_here()
+        if not here:
+            self.notify("None of your codings is at the cursor.", severity="warning")
+            return None
+        return here[-1]
+
     def _mine_here(self) -> list[CodingView]:
         """My codings at the cursor: overlapping the selection, innermost last."""
         start, end = self.query_one(Transcript).selection
@@ -276,21 +284,17 @@ class CodingScreen(Screen[None]):
     def action_remove(self) -> None:
         from qualcode.services.codings import remove_coding
 
-        here = self._mine_here()
-        if not here:
-            self.notify("None of your codings is at the cursor.", severity="warning")
+        coding = self._my_coding_here()
+        if coding is None:
             return
-        coding = here[-1]
         if self._call(remove_coding, self.qapp.store, coding.id, actor=self.qapp.coder):
             self.notify(f"Removed {coding.code_path} (ctrl+z undoes).")
             self._refresh_codings(recount=True)
 
     def action_change(self) -> None:
-        here = self._mine_here()
-        if not here:
-            self.notify("None of your codings is at the cursor.", severity="warning")
+        coding = self._my_coding_here()
+        if coding is None:
             return
-        coding = here[-1]
 
         def changed(picked: PickedCode | None) -> None:
             from qualcode.services.codings import update_coding
@@ -302,11 +306,9 @@ class CodingScreen(Screen[None]):
         self.app.push_screen(PickerScreen(self.codes, self.recent, "Change code to"), changed)
 
     def action_memo_coding(self) -> None:
-        here = self._mine_here()
-        if not here:
-            self.notify("None of your codings is at the cursor.", severity="warning")
+        coding = self._my_coding_here()
+        if coding is None:
             return
-        coding = here[-1]
 
         def saved(text: str | None) -> None:
             from qualcode.services.codings import update_coding
@@ -347,11 +349,9 @@ class CodingScreen(Screen[None]):
     def action_voice(self) -> None:
         from qualcode.services.codings import update_coding
 
-        here = self._mine_here()
-        if not here:
-            self.notify("None of your codings is at the cursor.", severity="warning")
+        coding = self._my_coding_here()
+        if coding is None:
             return
-        coding = here[-1]
         if self._call(update_coding, self.qapp.store, coding.id, actor=self.qapp.coder,
                       is_voice=not coding.is_voice):
             self.notify("Marked as 'Stimme aus der Praxis'." if not coding.is_voice
