@@ -6,7 +6,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ["foundation", "transcripts", "tui", "agreement"]
+BENCHMARKS = ["foundation", "transcripts", "tui", "agreement", "exchange"]
 
 
 def main(names: list[str]) -> None:

@@ -19,6 +19,7 @@ class ExportFormat(StrEnum):
     yaml = "yaml"
     md = "md"
     docx = "docx"
+    qdc = "qdc"
 
 
 def load_file(store: Store, path: Path, *, dry_run: bool) -> None:
@@ -93,14 +94,19 @@ def export_command(
     from qualcode.services.codes import code_tree
 
     codes = code_tree(store_from(ctx))
-    if fmt is ExportFormat.docx and output is None:
-        output = Path("exports") / "codebook.docx"
+    if fmt in (ExportFormat.docx, ExportFormat.qdc) and output is None:
+        output = Path("exports") / f"codebook.{fmt.value}"
     if output is not None and output.exists() and not force:
         raise InvalidInput(f"{output} exists already; use --force to overwrite it.")
-    if fmt is ExportFormat.docx:
+    if fmt in (ExportFormat.docx, ExportFormat.qdc):
         assert output is not None
         output.parent.mkdir(parents=True, exist_ok=True)
-        render.to_docx(codes, output, title)
+        if fmt is ExportFormat.qdc:
+            from qualcode.exchange.refi import export_codebook
+
+            export_codebook(store_from(ctx), output)
+        else:
+            render.to_docx(codes, output, title)
         echo(f"Wrote {output}.")
         return
     text = render.to_yaml(codes, title) if fmt is ExportFormat.yaml else render.to_markdown(
@@ -110,6 +116,20 @@ def export_command(
     else:
         output.write_text(text, encoding="utf-8")
         echo(f"Wrote {output}.")
+
+
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc).")],
+) -> None:
+    """Import a REFI-QDA codebook (.qdc) from MAXQDA, ATLAS.ti, NVivo or Taguette."""
+    from qualcode.exchange.refi_import import import_codebook
+
+    report = import_codebook(store_from(ctx), file)
+    echo(f"Imported {file}: {report.codes} new codes, {report.codes_merged} already there.")
+    for warning in report.warnings:
+        note(f"warning: {warning}")
 
 
 @app.command()

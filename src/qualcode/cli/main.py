@@ -9,7 +9,14 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli import agreement_cmd, codebook_cmd, db_cmd, import_cmd, search_cmd
+from qualcode.cli import (
+    agreement_cmd,
+    codebook_cmd,
+    db_cmd,
+    exchange_cmd,
+    import_cmd,
+    search_cmd,
+)
 from qualcode.cli.context import echo, print_json, store_from
 from qualcode.errors import QualcodeError, UserError
 
@@ -24,6 +31,8 @@ app = typer.Typer(
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(codebook_cmd.app, name="codebook")
 app.add_typer(import_cmd.app, name="import")
+app.add_typer(exchange_cmd.export_app, name="export")
+import_cmd.app.command("qdpx")(exchange_cmd.import_qdpx)
 search_cmd.register(app)
 agreement_cmd.register(app)
 

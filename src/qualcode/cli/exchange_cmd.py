@@ -1,0 +1,50 @@
+"""``qualcode export qdpx`` / ``qualcode import qdpx``: REFI-QDA exchange."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qualcode.cli.context import echo, note, print_json, store_from
+from qualcode.errors import InvalidInput
+
+export_app = typer.Typer(help="Export the project for other programs and for analysis.",
+                         no_args_is_help=True)
+
+
+@export_app.command("qdpx")
+def export_qdpx(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The .qdpx file to write.")],
+    name: Annotated[str | None, typer.Option(help="Project name (default: file name).")] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a REFI-QDA project for MAXQDA, ATLAS.ti, NVivo and QualCoder."""
+    from qualcode.exchange.refi import export_project
+
+    if file.exists() and not force:
+        raise InvalidInput(f"{file} exists already; use --force to overwrite it.")
+    counts = export_project(store_from(ctx), file, name)
+    echo(f"Wrote {file}: {counts['sources']} sources, {counts['codes']} codes, "
+         f"{counts['codings']} codings, {counts['users']} coders, {counts['notes']} memos.")
+
+
+def import_qdpx(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A .qdpx archive (or a bare .qde).")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Import a REFI-QDA project; coders, codes and documents are matched, not doubled."""
+    from qualcode.exchange.refi_import import import_project
+
+    report = import_project(store_from(ctx), file)
+    if json_output:
+        print_json(report)
+        return
+    echo(f"Imported {file}: {report.sources} new sources ({report.sources_merged} merged), "
+         f"{report.codes} new codes ({report.codes_merged} merged), {report.codings} codings, "
+         f"{report.memos} memos; coders: {', '.join(report.coders) or 'none'}.")
+    for warning in report.warnings:
+        note(f"warning: {warning}")
