@@ -41,12 +41,15 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """One read-only transaction (rolled back at the end)."""
+        """One read-only transaction, ended when the block ends.
+
+        Closing (not rolling back) ends the database transaction without expiring what
+        was loaded, so values read inside stay readable after the block.
+        """
         from sqlalchemy.orm import Session
 
         with Session(bind=self.engine, expire_on_commit=False) as session:
             yield session
-            session.rollback()
 
     @contextmanager
     def read_core(self) -> Iterator[Connection]:

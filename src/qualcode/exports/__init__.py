@@ -1,0 +1,1 @@
+"""Exports for project leads: quote tables and codings (matrices follow)."""

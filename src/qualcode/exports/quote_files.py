@@ -1,0 +1,92 @@
+"""Quote tables as CSV, XLSX, DOCX and Markdown."""
+
+from __future__ import annotations
+
+import csv
+from itertools import groupby
+from pathlib import Path
+
+from qualcode.exports.files import safe_cell
+from qualcode.exports.quotes import Quote
+
+COLUMNS = [("document", "Dokument"), ("municipality", "Kommune"), ("kind", "Art"),
+           ("speaker", "Sprecher:in"), ("role", "Rolle"), ("time_mark", "Zeitmarke"),
+           ("code", "Code"), ("coder", "Codierer:in"), ("quote", "Zitat"),
+           ("attribution", "Zuschreibung"), ("before", "Kontext davor"),
+           ("after", "Kontext danach"), ("memo", "Memo")]
+WIDTHS = {"quote": 80, "before": 40, "after": 40, "attribution": 40, "code": 40, "memo": 30}
+
+
+def _rows(quotes: list[Quote], context: bool) -> tuple[list[str], list[list[object]]]:
+    columns = [(k, h) for k, h in COLUMNS if context or k not in ("before", "after")]
+    return ([h for _, h in columns],
+            [[safe_cell(getattr(q, k)) for k, _ in columns] for q in quotes])
+
+
+def write_csv(path: Path, quotes: list[Quote], *, context: bool, delimiter: str = ";") -> None:
+    header, rows = _rows(quotes, context)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def write_xlsx(path: Path, quotes: list[Quote], *, context: bool) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    header, rows = _rows(quotes, context)
+    keys = [k for k, _ in COLUMNS if context or k not in ("before", "after")]
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = "Zitate"
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        sheet.append(row)
+    for index, key in enumerate(keys, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = WIDTHS.get(key, 18)
+        if key in WIDTHS:
+            for cell in sheet[letter][1:]:
+                cell.alignment = wrap
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    book.save(str(path))
+
+
+def write_docx(path: Path, quotes: list[Quote], *, title: str) -> None:
+    """Grouped by theme and code; each quote set as a quote with its attribution."""
+    from docx import Document
+    from docx.shared import Pt
+
+    document = Document()
+    document.add_heading(title, level=0)
+    ordered = sorted(quotes, key=lambda q: (q.theme, q.code, q.document, q.start))
+    for theme, in_theme in groupby(ordered, key=lambda q: q.theme):
+        document.add_heading(theme, level=1)
+        for code, in_code in groupby(in_theme, key=lambda q: q.code):
+            if code != theme:
+                document.add_heading(code.split("/", 1)[1], level=2)
+            for quote in in_code:
+                paragraph = document.add_paragraph(style="Quote")
+                paragraph.add_run(f"„{quote.quote}“")
+                line = document.add_paragraph(f"({quote.attribution})")
+                line.paragraph_format.space_after = Pt(12)
+    document.save(str(path))
+
+
+def write_markdown(path: Path, quotes: list[Quote], *, title: str) -> None:
+    lines = [f"# {title}", ""]
+    ordered = sorted(quotes, key=lambda q: (q.theme, q.code, q.document, q.start))
+    for theme, in_theme in groupby(ordered, key=lambda q: q.theme):
+        lines += [f"## {theme}", ""]
+        for code, in_code in groupby(in_theme, key=lambda q: q.code):
+            if code != theme:
+                lines += [f"### {code.split('/', 1)[1]}", ""]
+            for quote in in_code:
+                lines += [f"> „{quote.quote}“", ">", f"> ({quote.attribution})", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
