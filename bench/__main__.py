@@ -6,7 +6,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ["foundation", "transcripts", "tui", "agreement", "exchange"]
+BENCHMARKS = ["foundation", "transcripts", "tui", "agreement", "exchange", "exports"]
 
 
 def main(names: list[str]) -> None:

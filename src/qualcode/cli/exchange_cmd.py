@@ -123,3 +123,57 @@ def export_codings(
     target = output or default_path("codings", fmt)
     write_with(target, force, lambda p: write_codings(p, rows, fmt))
     echo(f"Wrote {target}: {len(rows)} codings.")
+
+
+@export_app.command("matrix")
+def export_matrix(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Option(help="cooccurrence (code x code) or documents "
+                                           "(document x code).")] = "cooccurrence",
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                      help="File to write: .csv, .xlsx, .png or .svg.")] = None,
+    measure: Annotated[str, typer.Option(help="cooccurrence: counts, jaccard or c.")] =
+        "counts",
+    semantics: Annotated[str, typer.Option(help="overlap, turn or sentences.")] = "overlap",
+    window: Annotated[int, typer.Option(help="semantics 'sentences': at most N apart.")] = 1,
+    group_by: Annotated[str | None, typer.Option(
+        help="documents: group rows by this document variable (kind, municipality_type …).")]
+        = None,
+    coder: Annotated[list[str] | None, typer.Option(
+        "--coder", help="Only this coder (or 'consensus'); repeatable.")] = None,
+    where: Annotated[list[str] | None, typer.Option(
+        "--where", help="Document variable NAME=VALUE; repeatable.")] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Code co-occurrence or document x code matrix, as a table or a heatmap picture."""
+    from qualcode.cli.search_cmd import filters_from
+    from qualcode.exports import matrix_files
+    from qualcode.exports.files import default_path, write_with
+    from qualcode.exports.matrices import MatrixFilter, cooccurrence, document_code_matrix
+
+    wanted = MatrixFilter(coder or [], filters_from(where, None, None).variables, semantics,
+                          window)
+    target = output or default_path(kind, "xlsx")
+    suffix = target.suffix.lower().lstrip(".")
+    if suffix not in ("csv", "xlsx", "png", "svg"):
+        raise InvalidInput(f"{target}: the file must end in .csv, .xlsx, .png or .svg.")
+    if kind == "cooccurrence":
+        matrix = cooccurrence(store_from(ctx), wanted)
+        values = {"counts": matrix.counts, "jaccard": matrix.jaccard,
+                  "c": matrix.c_coefficient}.get(measure)
+        if values is None:
+            raise InvalidInput(f"--measure must be counts, jaccard or c, not {measure!r}.")
+        rows, columns, title = matrix.codes, matrix.codes, f"Co-occurrence ({measure})"
+    elif kind == "documents":
+        result = document_code_matrix(store_from(ctx), wanted, group_by)
+        rows, columns, values = result.rows, result.codes, result.counts
+        title = "Codings per " + (group_by or "document")
+    else:
+        raise InvalidInput(f"--kind must be cooccurrence or documents, not {kind!r}.")
+    if suffix in ("png", "svg"):
+        write_with(target, force, lambda p: matrix_files.write_heatmap(p, rows, columns, values,
+                                                                         title))
+    else:
+        write_with(target, force, lambda p: matrix_files.write_table(p, rows, columns, values,
+                                                                       suffix))
+    echo(f"Wrote {target}: {len(rows)} x {len(columns)}.")

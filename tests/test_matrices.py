@@ -1,0 +1,175 @@
+"""Co-occurrence and document x code matrices, checked against brute force and plain SQL."""
+
+from __future__ import annotations
+
+import random
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import select, text
+
+from qualcode.exports.matrices import MatrixFilter, cooccurrence, document_code_matrix
+from qualcode.models import Coder, Coding, DocumentVersion, Segment
+from qualcode.services.codes import code_tree
+from qualcode.services.codings import NewCoding, bulk_insert
+from qualcode.services.lookup import code_paths, find_coder
+from qualcode.store import open_store
+from tests.cli import qualcode
+from tests.helpers import import_demo, load_study_codebook
+
+
+@pytest.fixture(scope="module")
+def coded(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = tmp_path_factory.mktemp("matrix") / "m.db"
+    store = open_store(str(db))
+    load_study_codebook(store)
+    import_demo(store)
+    rng = random.Random(11)
+    codes = [c.id for c in code_tree(store) if c.depth == 1][:8]
+    with store.write() as session:
+        coders = [find_coder(session, n, create=True).id for n in ("anna", "björn")]
+        versions = dict(session.execute(select(DocumentVersion.id, DocumentVersion.text))
+                        .tuples().all())
+    rows = []
+    for _ in range(600):
+        version = rng.choice(list(versions))
+        start = rng.randrange(0, len(versions[version]) - 400)
+        end = start + rng.randint(20, 400)
+        rows.append(NewCoding(version, rng.choice(codes), rng.choice(coders), start, end,
+                              versions[version][start:end]))
+    bulk_insert(store, rows)
+    store.close()
+    return str(db)
+
+
+def _codings(db: str) -> list[tuple[int, int, str, int, int]]:
+    store = open_store(db)
+    with store.read() as session:
+        paths = code_paths(session)
+        rows = [(v, c, paths[k], s, e) for v, c, k, s, e in session.execute(
+            select(Coding.version_id, Coding.coder_id, Coding.code_id, Coding.start,
+                   Coding.end))]
+    store.close()
+    return rows
+
+
+def _brute_force(rows, meets) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]
+    counts: dict[tuple[str, str], int] = {}
+    for a, b in combinations(rows, 2):
+        if a[0] == b[0] and a[1] == b[1] and a[2] != b[2] and meets(a, b):
+            counts[(a[2], b[2])] = counts.get((a[2], b[2]), 0) + 1
+            counts[(b[2], a[2])] = counts.get((b[2], a[2]), 0) + 1
+    return counts
+
+
+def _check(matrix, expected: dict[tuple[str, str], int], rows) -> None:  # type: ignore[no-untyped-def]
+    index = {code: n for n, code in enumerate(matrix.codes)}
+    for (a, b), n in expected.items():
+        assert matrix.counts[index[a], index[b]] == n, (a, b)
+    off = matrix.counts - np.diag(np.diag(matrix.counts))
+    assert off.sum() == sum(expected.values())
+    assert (matrix.counts == matrix.counts.T).all()
+    frequency = {code: sum(1 for r in rows if r[2] == code) for code in matrix.codes}
+    assert [matrix.counts[i, i] for i in range(len(matrix.codes))] == \
+        [frequency[c] for c in matrix.codes]
+
+
+def test_overlap_matches_brute_force_and_sql_self_join(coded: str) -> None:
+    rows = _codings(coded)
+    matrix = cooccurrence(open_store(coded), MatrixFilter())
+    _check(matrix, _brute_force(rows, lambda a, b: a[3] < b[4] and b[3] < a[4]), rows)
+    store = open_store(coded)
+    with store.read() as session:
+        paths = code_paths(session)
+        joined = session.execute(text(
+            'SELECT a.code_id, b.code_id, count(*) FROM codings a JOIN codings b '
+            'ON a.version_id = b.version_id AND a.coder_id = b.coder_id AND a.id <> b.id '
+            'AND a.code_id <> b.code_id AND a.start < b."end" AND b.start < a."end" '
+            'GROUP BY a.code_id, b.code_id')).all()
+    index = {code: n for n, code in enumerate(matrix.codes)}
+    for a, b, n in joined:
+        assert matrix.counts[index[paths[a]], index[paths[b]]] == n
+
+
+def test_c_coefficient_and_jaccard(coded: str) -> None:
+    rows = _codings(coded)
+    matrix = cooccurrence(open_store(coded), MatrixFilter())
+    n = matrix.counts
+    i, j = 0, 1
+    assert matrix.c_coefficient[i, j] == pytest.approx(n[i, j] / (n[i, i] + n[j, j] - n[i, j]))
+    a, b = matrix.codes[0], matrix.codes[1]
+    both = either = 0
+    for key in {(r[0], r[1]) for r in rows}:
+        cover_a = {p for r in rows if (r[0], r[1]) == key and r[2] == a
+                   for p in range(r[3], r[4])}
+        cover_b = {p for r in rows if (r[0], r[1]) == key and r[2] == b
+                   for p in range(r[3], r[4])}
+        both += len(cover_a & cover_b)
+        either += len(cover_a | cover_b)
+    assert matrix.jaccard[0, 1] == pytest.approx(both / either)
+
+
+@pytest.mark.parametrize(("semantics", "window"), [("turn", 0), ("sentences", 2)])
+def test_turn_and_sentence_semantics(coded: str, semantics: str, window: int) -> None:
+    rows = _codings(coded)
+    store = open_store(coded)
+    kind = "turn" if semantics == "turn" else "sentence"
+    with store.read() as session:
+        starts: dict[int, list[int]] = {}
+        for v, s in session.execute(select(Segment.version_id, Segment.start).where(
+                Segment.kind == kind).order_by(Segment.start)):
+            starts.setdefault(v, []).append(s)
+
+    def unit(row) -> int:  # type: ignore[no-untyped-def]
+        import bisect
+
+        return max(bisect.bisect_right(starts[row[0]], row[3]) - 1, 0)
+
+    reach = 0 if semantics == "turn" else window
+    expected = _brute_force(rows, lambda a, b: abs(unit(a) - unit(b)) <= reach)
+    matrix = cooccurrence(store, MatrixFilter(semantics=semantics, window=window))
+    _check(matrix, expected, rows)
+
+
+def test_coder_and_variable_subsets(coded: str) -> None:
+    rows = _codings(coded)
+    store = open_store(coded)
+    with store.read() as session:
+        anna = session.scalar(select(Coder.id).where(Coder.name == "anna"))
+    mine = [r for r in rows if r[1] == anna]
+    matrix = cooccurrence(store, MatrixFilter(coders=["anna"]))
+    assert int(np.trace(matrix.counts)) == len(mine)
+    documents = document_code_matrix(store, MatrixFilter(), group_by="kind")
+    assert documents.rows == ["focus group", "interview"]
+    assert documents.counts.sum() == len(rows)
+    per_doc = document_code_matrix(store, MatrixFilter(variables={"kind": ["interview"]}))
+    assert len(per_doc.rows) == 4
+
+
+def test_files_and_pictures(coded: str, tmp_path: Path) -> None:
+    for name in ("c.csv", "c.xlsx", "c.png", "c.svg"):
+        result = qualcode("export", "matrix", "-o", str(tmp_path / name), "--measure", "c",
+                          db=coded)
+        assert result.code == 0, result.err
+        assert (tmp_path / name).stat().st_size > 500
+    svg = (tmp_path / "c.svg").read_text(encoding="utf-8")
+    assert "Ämterübergreifende Zusammenarbeit" in svg
+    assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+    result = qualcode("export", "matrix", "--kind", "documents", "--group-by", "municipality",
+                      "-o", str(tmp_path / "d.csv"), db=coded)
+    assert result.code == 0, result.err
+
+
+def test_pair_counts_in_chunks_equal_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qualcode.exports.matrices as matrices
+
+    rng = np.random.default_rng(1)
+    n = 4000
+    version, coder, code = (rng.integers(0, k, n) for k in (3, 2, 7))
+    start = rng.integers(0, 10_000, n)
+    end = start + rng.integers(1, 500, n)
+    whole = matrices.pair_counts(version, coder, code, start, end, 7)
+    monkeypatch.setattr(matrices, "PAIRS_PER_CHUNK", 997)
+    assert (matrices.pair_counts(version, coder, code, start, end, 7) == whole).all()
