@@ -95,7 +95,7 @@ def test_overlap_matches_brute_force_and_sql_self_join(coded: str) -> None:
 
 def test_c_coefficient_and_jaccard(coded: str) -> None:
     rows = _codings(coded)
-    matrix = cooccurrence(open_store(coded), MatrixFilter())
+    matrix = cooccurrence(open_store(coded), MatrixFilter(), jaccard=True)
     n = matrix.counts
     i, j = 0, 1
     assert matrix.c_coefficient[i, j] == pytest.approx(n[i, j] / (n[i, i] + n[j, j] - n[i, j]))

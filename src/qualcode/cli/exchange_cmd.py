@@ -158,7 +158,7 @@ def export_matrix(
     if suffix not in ("csv", "xlsx", "png", "svg"):
         raise InvalidInput(f"{target}: the file must end in .csv, .xlsx, .png or .svg.")
     if kind == "cooccurrence":
-        matrix = cooccurrence(store_from(ctx), wanted)
+        matrix = cooccurrence(store_from(ctx), wanted, jaccard=measure == "jaccard")
         values = {"counts": matrix.counts, "jaccard": matrix.jaccard,
                   "c": matrix.c_coefficient}.get(measure)
         if values is None:

@@ -41,7 +41,7 @@ class MatrixFilter:
 class CooccurrenceMatrix:
     codes: list[str]
     counts: np.ndarray  # co-occurring pairs; diagonal: codings per code
-    jaccard: np.ndarray
+    jaccard: np.ndarray  # NaN unless asked for
     c_coefficient: np.ndarray
 
 
@@ -114,7 +114,9 @@ def _intervals(arrays: CodingArrays, semantics: str, window: int,
     return index, index + reach
 
 
-def cooccurrence(store: Store, wanted: MatrixFilter) -> CooccurrenceMatrix:
+def cooccurrence(store: Store, wanted: MatrixFilter, *,
+                 jaccard: bool = False) -> CooccurrenceMatrix:
+    """Counts and c-coefficients; Jaccard (on coded code points, costly) only when asked."""
     if wanted.semantics not in SEMANTICS:
         raise InvalidInput(f"--semantics must be one of {', '.join(SEMANTICS)}.")
     arrays, _, extra = load_codings(store, wanted)
@@ -131,9 +133,13 @@ def cooccurrence(store: Store, wanted: MatrixFilter) -> CooccurrenceMatrix:
     denominator = n1 + n2 - counts
     np.divide(counts, denominator, out=c, where=denominator > 0)
     np.fill_diagonal(c, 1.0)
-    jaccard = coverage_jaccard(arrays, code_index, len(used)) if wanted.semantics == "overlap" \
-        else c.copy()
-    return CooccurrenceMatrix([paths[cid] for cid in used], counts, jaccard, c)
+    if not jaccard:
+        shares = np.full_like(c, np.nan)
+    elif wanted.semantics == "overlap":
+        shares = coverage_jaccard(arrays, code_index, len(used))
+    else:
+        shares = c.copy()
+    return CooccurrenceMatrix([paths[cid] for cid in used], counts, shares, c)
 
 
 def pair_counts(version: np.ndarray, coder: np.ndarray, code: np.ndarray, starts: np.ndarray,

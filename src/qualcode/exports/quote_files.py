@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from itertools import groupby
 from pathlib import Path
 
@@ -14,6 +15,7 @@ COLUMNS = [("document", "Dokument"), ("municipality", "Kommune"), ("kind", "Art"
            ("code", "Code"), ("coder", "Codierer:in"), ("quote", "Zitat"),
            ("attribution", "Zuschreibung"), ("before", "Kontext davor"),
            ("after", "Kontext danach"), ("memo", "Memo")]
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML
 WIDTHS = {"quote": 80, "before": 40, "after": 40, "attribution": 40, "code": 40, "memo": 30}
 
 
@@ -59,12 +61,30 @@ def write_xlsx(path: Path, quotes: list[Quote], *, context: bool) -> None:
 
 
 def write_docx(path: Path, quotes: list[Quote], *, title: str) -> None:
-    """Grouped by theme and code; each quote set as a quote with its attribution."""
+    """Grouped by theme and code; each quote set as a quote with its attribution.
+
+    Quote paragraphs are copies of two prepared paragraphs: python-docx's own
+    add_paragraph costs about a millisecond each, too slow for ten thousand quotes.
+    """
+    from copy import deepcopy
+
     from docx import Document
     from docx.shared import Pt
 
     document = Document()
     document.add_heading(title, level=0)
+    quote_template = document.add_paragraph("„“", style="Quote")._p
+    attribution = document.add_paragraph("()")
+    attribution.paragraph_format.space_after = Pt(12)
+    attribution_template = attribution._p
+    for template in (quote_template, attribution_template):
+        template.getparent().remove(template)
+
+    def add_copy(template, text: str) -> None:  # type: ignore[no-untyped-def]
+        paragraph = deepcopy(template)
+        paragraph.xpath(".//w:t")[0].text = CONTROL.sub("", text)
+        document.element.body.insert(len(document.element.body) - 1, paragraph)
+
     ordered = sorted(quotes, key=lambda q: (q.theme, q.code, q.document, q.start))
     for theme, in_theme in groupby(ordered, key=lambda q: q.theme):
         document.add_heading(theme, level=1)
@@ -72,10 +92,8 @@ def write_docx(path: Path, quotes: list[Quote], *, title: str) -> None:
             if code != theme:
                 document.add_heading(code.split("/", 1)[1], level=2)
             for quote in in_code:
-                paragraph = document.add_paragraph(style="Quote")
-                paragraph.add_run(f"„{quote.quote}“")
-                line = document.add_paragraph(f"({quote.attribution})")
-                line.paragraph_format.space_after = Pt(12)
+                add_copy(quote_template, f"„{quote.quote}“")
+                add_copy(attribution_template, f"({quote.attribution})")
     document.save(str(path))
 
 
