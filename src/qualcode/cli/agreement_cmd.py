@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from qualcode.cli.context import echo, print_json, store_from, to_jsonable
+from qualcode.cli.context import echo, note, print_json, store_from, to_jsonable
 from qualcode.errors import InvalidInput
 
 CodersOption = Annotated[str, typer.Option(help="Comma-separated coder names: A,B[,C…].")]
@@ -169,7 +168,7 @@ def _write_table(rows: list[dict[str, object]], csv_file: Path | None,
             sheet.append([_cell(row.get(c)) for c in columns])
         sheet.freeze_panes = "A2"
         book.save(str(xlsx_file))
-    print(f"Wrote {csv_file or ''} {xlsx_file or ''}".strip(), file=sys.stderr)
+    note(f"Wrote {csv_file or ''} {xlsx_file or ''}".strip())
 
 
 def _cell(value: object) -> object:
