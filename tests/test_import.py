@@ -278,3 +278,14 @@ def test_strict_raises_for_service_callers(sqlite_store, tmp_path: Path) -> None
     with pytest.raises(InvalidInput, match="Nothing was imported"):
         import_paths(sqlite_store, [write_txt(tmp_path, "a.txt", TRANSCRIPT),
                                     tmp_path / "leer.txt"], strict=True)
+
+
+def test_a_broken_manifest_fails_every_file_of_its_folder(sqlite_store, tmp_path: Path) -> None:
+    folder = tmp_path / "kaputt"
+    folder.mkdir()
+    write_txt(folder, "a.txt", TRANSCRIPT)
+    write_txt(folder, "b.txt", TRANSCRIPT[4:])
+    (folder / "manifest.csv").write_text("file;gemeinde\na.txt;X\n", encoding="utf-8")
+    report = import_paths(sqlite_store, [folder])
+    assert report.imported == []
+    assert sorted(Path(p).name for p, _ in report.failed) == ["a.txt", "b.txt"]

@@ -84,10 +84,10 @@ class Prepared:
 def import_paths(store: Store, paths: list[Path], *, strict: bool = False,
                  progress: Progress | None = None, actor: str = "system") -> ImportReport:
     report = ImportReport()
-    files, failures = expand(paths)
+    folder_manifests: dict[Path, manifests.Manifest | UserError | None] = {}
+    files, failures = expand(paths, folder_manifests)
     report.failed.extend(failures)
     prepared: list[Prepared] = []
-    folder_manifests: dict[Path, manifests.Manifest | None] = {}
     for number, path in enumerate(files, start=1):
         if progress:
             progress(number, len(files), str(path))
@@ -111,7 +111,8 @@ def import_paths(store: Store, paths: list[Path], *, strict: bool = False,
     return report
 
 
-def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+def expand(paths: list[Path], cache: dict[Path, manifests.Manifest | UserError | None]
+           ) -> tuple[list[Path], list[tuple[str, str]]]:
     """Files to import (folders expanded), and the paths that cannot be imported at all."""
     files: list[Path] = []
     failures: list[tuple[str, str]] = []
@@ -121,7 +122,7 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
                                 if p.is_file() and p.suffix.lower() in SUFFIXES
                                 and p.name.lower() not in manifests.MANIFEST_NAMES
                                 and not p.name.startswith((".", "~$"))))
-            failures.extend(_manifest_problems(path))
+            failures.extend(_manifest_problems(path, cache))
         elif path.exists():
             files.append(path)
         else:
@@ -129,27 +130,31 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     return files, failures
 
 
-def _manifest_problems(folder: Path) -> list[tuple[str, str]]:
-    found = manifests.find_manifest(folder)
-    if found is None:
-        return []
+def _manifest_problems(folder: Path, cache: dict[Path, manifests.Manifest | UserError | None]
+                       ) -> list[tuple[str, str]]:
     try:
-        manifest = manifests.read_manifest(found)
+        manifest = _manifest_for(folder, cache)
     except UserError:
-        return []  # reported once per file by prepare()
-    return [(str(found), f"{found}: lists the file {name!r}, which does not exist.")
-            for name in manifest.missing_files()]
+        return []  # reported once per file of the folder by prepare()
+    if manifest is None:
+        return []
+    return [(str(manifest.path), f"{manifest.path}: lists the file {name!r}, which does not "
+                                 "exist.") for name in manifest.missing_files()]
 
 
-def _manifest_for(folder: Path,
-                  cache: dict[Path, manifests.Manifest | None]) -> manifests.Manifest | None:
-    """The folder's manifest, read once per import; its errors fail each file of the folder."""
+def _manifest_for(folder: Path, cache: dict[Path, manifests.Manifest | UserError | None]
+                  ) -> manifests.Manifest | None:
+    """The folder's manifest, read once per import; a broken one fails every file there."""
     if folder not in cache:
         found = manifests.find_manifest(folder)
-        cache[folder] = None
-        if found is not None:
-            cache[folder] = manifests.read_manifest(found)
-    return cache[folder]
+        try:
+            cache[folder] = manifests.read_manifest(found) if found is not None else None
+        except UserError as exc:
+            cache[folder] = exc
+    cached = cache[folder]
+    if isinstance(cached, UserError):
+        raise cached
+    return cached
 
 
 def prepare(path: Path, manifest: manifests.Manifest | None = None) -> Prepared:
