@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from qualcode.agreement.compute import Selection, disagreements
-from qualcode.agreement.segments import _matches
+from qualcode.agreement.segments import segments_match
 from qualcode.models import Coder, Coding, Document, DocumentVersion
 from qualcode.services import audit
 from qualcode.services.lookup import find_code, find_coder
@@ -39,7 +39,7 @@ def seed(store: Store, coders: list[str], *, into: str = CONSENSUS,
             by_key.setdefault((coding.coder_id, coding.version_id, coding.code_id), []).append(
                 coding)
         agreed = [c for c in rows if c.coder_id == ids[0] and all(
-            any(_matches((c.start, c.end), (o.start, o.end), overlap)
+            any(segments_match((c.start, c.end), (o.start, o.end), overlap)
                 for o in by_key.get((other, c.version_id, c.code_id), []))
             for other in ids[1:])]
         return _copy(session, agreed, into, actor)

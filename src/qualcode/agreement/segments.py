@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from qualcode.agreement.compute import CodeAgreement, Disagreement, Selection
 
 
-def _matches(a: tuple[int, int], b: tuple[int, int], share: float) -> bool:
+def segments_match(a: tuple[int, int], b: tuple[int, int], share: float) -> bool:
+    """Do two codings overlap by at least ``share`` of both their lengths?"""
     overlap = min(a[1], b[1]) - max(a[0], b[0])
     return overlap > 0 and overlap >= share * (a[1] - a[0]) and overlap >= share * (b[1] - b[0])
 
@@ -28,7 +29,7 @@ def _unmatched(docs: list[DocumentUnits], code_id: int, selection: Selection):  
         for c in range(len(selection.coders)):
             others = [o for o in range(len(selection.coders)) if o != c]
             for span in doc.codings[c].get(code_id, []):
-                matched = any(_matches(span, other, selection.overlap)
+                matched = any(segments_match(span, other, selection.overlap)
                               for o in others for other in doc.codings[o].get(code_id, []))
                 yield c, d, span, matched
 

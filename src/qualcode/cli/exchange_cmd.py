@@ -1,4 +1,4 @@
-"""``qualcode export …`` (qdpx, quotes, codings) and ``qualcode import qdpx``."""
+"""``qualcode export qdpx`` and ``qualcode import qdpx``: REFI-QDA exchange."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, note, print_json, store_from
+from qualcode.cli.export_cmd import export_app
 from qualcode.errors import InvalidInput
-
-export_app = typer.Typer(help="Export the project for other programs and for analysis.",
-                         no_args_is_help=True)
 
 
 @export_app.command("qdpx")
@@ -48,132 +46,3 @@ def import_qdpx(
          f"{report.memos} memos; coders: {', '.join(report.coders) or 'none'}.")
     for warning in report.warnings:
         note(f"warning: {warning}")
-
-
-@export_app.command("quotes")
-def export_quotes(
-    ctx: typer.Context,
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                      help="File to write; the format follows its ending.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, docx or md.")] = "xlsx",
-    code: Annotated[list[str] | None, typer.Option(
-        "--code", help="Only this code (name or path); repeatable. A theme is a code.")] = None,
-    no_subcodes: Annotated[bool, typer.Option(help="Leave the sub-codes out.")] = False,
-    coder: Annotated[list[str] | None, typer.Option(
-        "--coder", help="Only this coder (or 'consensus'); repeatable.")] = None,
-    where: Annotated[list[str] | None, typer.Option(
-        "--where", help="Document variable NAME=VALUE; repeatable.")] = None,
-    role: Annotated[list[str] | None, typer.Option(
-        "--role", help="Only speakers whose role contains this.")] = None,
-    voices: Annotated[bool, typer.Option(
-        help="Only codings marked 'Stimme aus der Praxis'.")] = False,
-    min_length: Annotated[int, typer.Option(help="Shortest quote, in characters.")] = 0,
-    max_length: Annotated[int | None, typer.Option(help="Longest quote.")] = None,
-    context: Annotated[int, typer.Option(help="Characters of context before and after.")] = 0,
-    delimiter: Annotated[str, typer.Option(help="CSV delimiter.")] = ";",
-    title: Annotated[str, typer.Option(help="Title of DOCX and Markdown exports.")] =
-        "Stimmen aus der Praxis",
-    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
-) -> None:
-    """Quote table: filtered codings with speaker, place and a consent-aware attribution."""
-    from qualcode.cli.search_cmd import filters_from
-    from qualcode.exports import quote_files
-    from qualcode.exports.files import default_path, write_with
-    from qualcode.exports.quotes import QuoteFilter, quote_table
-
-    if fmt not in ("csv", "xlsx", "docx", "md"):
-        raise InvalidInput(f"--format must be csv, xlsx, docx or md, not {fmt!r}.")
-    if len(delimiter) != 1:
-        raise InvalidInput("--delimiter must be one character.")
-    variables = filters_from(where, None, None).variables
-    wanted = QuoteFilter(code or [], not no_subcodes, coder or [], variables, role or [], voices,
-                         min_length, max_length, context)
-    table = quote_table(store_from(ctx), wanted)
-    target = output or default_path("zitate", fmt)
-    writers = {
-        "csv": lambda p: quote_files.write_csv(p, table.quotes, context=context > 0,
-                                               delimiter=delimiter),
-        "xlsx": lambda p: quote_files.write_xlsx(p, table.quotes, context=context > 0),
-        "docx": lambda p: quote_files.write_docx(p, table.quotes, title=title),
-        "md": lambda p: quote_files.write_markdown(p, table.quotes, title=title),
-    }
-    write_with(target, force, writers[fmt])
-    echo(f"Wrote {target}: {len(table.quotes)} quotes.")
-    for replaced in table.replacements:
-        note(f"pseudonymised in {replaced.document} at {replaced.start}: "
-             f"{replaced.found!r} -> {replaced.replaced_by}")
-
-
-@export_app.command("codings")
-def export_codings(
-    ctx: typer.Context,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "csv",
-    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
-) -> None:
-    """One row per coding: document, coder, code path, start, end, text."""
-    from qualcode.exports.codings_file import coding_rows, write_codings
-    from qualcode.exports.files import default_path, write_with
-
-    if fmt not in ("csv", "jsonl"):
-        raise InvalidInput(f"--format must be csv or jsonl, not {fmt!r}.")
-    rows = coding_rows(store_from(ctx))
-    if not rows:
-        raise InvalidInput("The store has no codings; there is nothing to export.")
-    target = output or default_path("codings", fmt)
-    write_with(target, force, lambda p: write_codings(p, rows, fmt))
-    echo(f"Wrote {target}: {len(rows)} codings.")
-
-
-@export_app.command("matrix")
-def export_matrix(
-    ctx: typer.Context,
-    kind: Annotated[str, typer.Option(help="cooccurrence (code x code) or documents "
-                                           "(document x code).")] = "cooccurrence",
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                      help="File to write: .csv, .xlsx, .png or .svg.")] = None,
-    measure: Annotated[str, typer.Option(help="cooccurrence: counts, jaccard or c.")] =
-        "counts",
-    semantics: Annotated[str, typer.Option(help="overlap, turn or sentences.")] = "overlap",
-    window: Annotated[int, typer.Option(help="semantics 'sentences': at most N apart.")] = 1,
-    group_by: Annotated[str | None, typer.Option(
-        help="documents: group rows by this document variable (kind, municipality_type …).")]
-        = None,
-    coder: Annotated[list[str] | None, typer.Option(
-        "--coder", help="Only this coder (or 'consensus'); repeatable.")] = None,
-    where: Annotated[list[str] | None, typer.Option(
-        "--where", help="Document variable NAME=VALUE; repeatable.")] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
-) -> None:
-    """Code co-occurrence or document x code matrix, as a table or a heatmap picture."""
-    from qualcode.cli.search_cmd import filters_from
-    from qualcode.exports import matrix_files
-    from qualcode.exports.files import default_path, write_with
-    from qualcode.exports.matrices import MatrixFilter, cooccurrence, document_code_matrix
-
-    wanted = MatrixFilter(coder or [], filters_from(where, None, None).variables, semantics,
-                          window)
-    target = output or default_path(kind, "xlsx")
-    suffix = target.suffix.lower().lstrip(".")
-    if suffix not in ("csv", "xlsx", "png", "svg"):
-        raise InvalidInput(f"{target}: the file must end in .csv, .xlsx, .png or .svg.")
-    if kind == "cooccurrence":
-        matrix = cooccurrence(store_from(ctx), wanted, jaccard=measure == "jaccard")
-        values = {"counts": matrix.counts, "jaccard": matrix.jaccard,
-                  "c": matrix.c_coefficient}.get(measure)
-        if values is None:
-            raise InvalidInput(f"--measure must be counts, jaccard or c, not {measure!r}.")
-        rows, columns, title = matrix.codes, matrix.codes, f"Co-occurrence ({measure})"
-    elif kind == "documents":
-        result = document_code_matrix(store_from(ctx), wanted, group_by)
-        rows, columns, values = result.rows, result.codes, result.counts
-        title = "Codings per " + (group_by or "document")
-    else:
-        raise InvalidInput(f"--kind must be cooccurrence or documents, not {kind!r}.")
-    if suffix in ("png", "svg"):
-        write_with(target, force, lambda p: matrix_files.write_heatmap(p, rows, columns, values,
-                                                                         title))
-    else:
-        write_with(target, force, lambda p: matrix_files.write_table(p, rows, columns, values,
-                                                                       suffix))
-    echo(f"Wrote {target}: {len(rows)} x {len(columns)}.")

@@ -14,6 +14,7 @@ from qualcode.cli import (
     codebook_cmd,
     db_cmd,
     exchange_cmd,
+    export_cmd,
     import_cmd,
     search_cmd,
 )
@@ -31,7 +32,7 @@ app = typer.Typer(
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(codebook_cmd.app, name="codebook")
 app.add_typer(import_cmd.app, name="import")
-app.add_typer(exchange_cmd.export_app, name="export")
+app.add_typer(export_cmd.export_app, name="export")
 import_cmd.app.command("qdpx")(exchange_cmd.import_qdpx)
 search_cmd.register(app)
 agreement_cmd.register(app)

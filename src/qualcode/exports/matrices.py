@@ -21,7 +21,7 @@ import numpy as np
 from sqlalchemy import select
 
 from qualcode.errors import InvalidInput, NotFound
-from qualcode.models import Coder, Coding, DocumentVariable, DocumentVersion, Segment
+from qualcode.models import Coder, Coding, Document, DocumentVariable, DocumentVersion, Segment
 from qualcode.services.lookup import code_paths
 from qualcode.store import Store
 
@@ -56,7 +56,9 @@ class CodingArrays:
     end: np.ndarray
 
 
-def load_codings(store: Store, wanted: MatrixFilter) -> tuple[CodingArrays, list[str], dict]:  # type: ignore[type-arg]
+def load_codings(store: Store, wanted: MatrixFilter
+                 ) -> tuple[CodingArrays, dict[int, str], dict[int, list[int]]]:
+    """The filtered codings, every code's path, and unit starts for the semantics."""
     with store.read() as session:
         paths = code_paths(session)
         query = select(Coding.version_id, Coding.coder_id, Coding.code_id, Coding.start,
@@ -76,9 +78,7 @@ def load_codings(store: Store, wanted: MatrixFilter) -> tuple[CodingArrays, list
         units = _unit_starts(session, wanted.semantics) if wanted.semantics != "overlap" else {}
     if not len(rows):
         raise InvalidInput("No coding matches these filters; there is nothing to export.")
-    arrays = CodingArrays(*(rows[:, i] for i in range(5)))
-    return arrays, [paths[i] for i in sorted(paths, key=paths.get)], {
-        "paths": paths, "units": units}
+    return CodingArrays(*(rows[:, i] for i in range(5))), paths, units
 
 
 def _documents_with(session, variables: dict[str, list[str]]) -> set[int]:  # type: ignore[no-untyped-def]
@@ -119,12 +119,11 @@ def cooccurrence(store: Store, wanted: MatrixFilter, *,
     """Counts and c-coefficients; Jaccard (on coded code points, costly) only when asked."""
     if wanted.semantics not in SEMANTICS:
         raise InvalidInput(f"--semantics must be one of {', '.join(SEMANTICS)}.")
-    arrays, _, extra = load_codings(store, wanted)
-    paths: dict[int, str] = extra["paths"]
+    arrays, paths, units = load_codings(store, wanted)
     used = sorted(set(arrays.code.tolist()), key=lambda cid: paths[cid])
     position = {cid: n for n, cid in enumerate(used)}
     code_index = np.array([position[c] for c in arrays.code.tolist()], dtype=np.int64)
-    starts, ends = _intervals(arrays, wanted.semantics, wanted.window, extra["units"])
+    starts, ends = _intervals(arrays, wanted.semantics, wanted.window, units)
     counts = pair_counts(arrays.version, arrays.coder, code_index, starts, ends, len(used))
     frequency = np.bincount(code_index, minlength=len(used))
     np.fill_diagonal(counts, frequency)
@@ -213,13 +212,10 @@ class DocumentCodeMatrix:
 def document_code_matrix(store: Store, wanted: MatrixFilter,
                          group_by: str | None = None) -> DocumentCodeMatrix:
     """Codings per document (or per value of a document variable) and code."""
-    arrays, _, extra = load_codings(store, wanted)
-    paths: dict[int, str] = extra["paths"]
+    arrays, paths, _ = load_codings(store, wanted)
     with store.read() as session:
         names = {vid: doc for vid, doc in session.execute(
             select(DocumentVersion.id, DocumentVersion.document_id))}
-        from qualcode.models import Document
-
         doc_names = dict(session.execute(select(Document.id, Document.name)).tuples().all())
         if group_by:
             values = dict(session.execute(select(DocumentVariable.document_id,
