@@ -44,7 +44,7 @@ def big_store(path: Path) -> Store:
             session.add(Code(name=f"Zusatzcode {n:03d}", position=100 + n))
         coders = [find_coder(session, name, create=True).id for name in ("anna", "björn")]
         versions = dict(session.execute(select(DocumentVersion.id, DocumentVersion.text))
-                        .tuples().all())
+                        .all())
         codes = list(session.scalars(select(Code.id)))
     rng = random.Random(2)
     ids = list(versions)
@@ -104,7 +104,7 @@ def run() -> dict[str, object]:
         with small.write() as session:
             coder = find_coder(session, "anna", create=True).id
             versions = dict(session.execute(select(DocumentVersion.id, DocumentVersion.text))
-                            .tuples().all())
+                            .all())
             codes = list(session.scalars(select(Code.id).where(Code.parent_id.is_not(None))))
         rng = random.Random(3)
         rows = []

@@ -31,7 +31,7 @@ def coded(tmp_path_factory: pytest.TempPathFactory) -> str:
     with store.write() as session:
         coders = [find_coder(session, n, create=True).id for n in ("anna", "björn")]
         versions = dict(session.execute(select(DocumentVersion.id, DocumentVersion.text))
-                        .tuples().all())
+                        .all())
     rows = []
     for _ in range(600):
         version = rng.choice(list(versions))

@@ -85,7 +85,7 @@ def open_disagreements(store: Store, coders: list[str], *, document: str | None 
 def _copy(session, codings: list[Coding], into: str, actor: str) -> ConsensusResult:  # type: ignore[no-untyped-def]
     target = find_coder(session, into, create=True)
     have = set(session.execute(select(Coding.version_id, Coding.code_id, Coding.start,
-                                      Coding.end).where(Coding.coder_id == target.id)).tuples())
+                                      Coding.end).where(Coding.coder_id == target.id)))
     batch = audit.new_batch()
     copied = 0
     for source in codings:

@@ -165,7 +165,6 @@ class _Loader:
         """For each code, the codings on it and on every code below it (in the old tree)."""
         direct = dict(
             self.session.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id))
-            .tuples()
             .all()
         )
         totals: dict[int, int] = {}

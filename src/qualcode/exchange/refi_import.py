@@ -286,8 +286,7 @@ def import_project(store: Store, path: Path) -> ExchangeReport:
         for source in sources:
             version_id = _write_source(session, source, report)
             have = set(session.execute(select(Coding.code_id, Coding.coder_id, Coding.start,
-                                              Coding.end).where(Coding.version_id == version_id))
-                       .tuples())
+                                              Coding.end).where(Coding.version_id == version_id)))
             rows = []
             for coding in source.codings:
                 coder_id = coder_ids.get(coding.user)

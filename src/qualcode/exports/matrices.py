@@ -14,19 +14,20 @@ on the counts, as ATLAS.ti reports it.
 
 from __future__ import annotations
 
-import bisect
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qualcode.errors import InvalidInput, NotFound
 from qualcode.models import Coder, Coding, Document, DocumentVariable, DocumentVersion, Segment
 from qualcode.services.lookup import code_paths
 from qualcode.store import Store
+from qualcode.store.columns import read_int_columns
 
 SEMANTICS = ("overlap", "turn", "sentences")
-PAIRS_PER_CHUNK = 20_000_000
+PAIRS_PER_CHUNK = 1_000_000
 
 
 @dataclass
@@ -57,7 +58,7 @@ class CodingArrays:
 
 
 def load_codings(store: Store, wanted: MatrixFilter
-                 ) -> tuple[CodingArrays, dict[int, str], dict[int, list[int]]]:
+                 ) -> tuple[CodingArrays, dict[int, str], tuple[np.ndarray, np.ndarray]]:
     """The filtered codings, every code's path, and unit starts for the semantics."""
     with store.read() as session:
         paths = code_paths(session)
@@ -65,7 +66,7 @@ def load_codings(store: Store, wanted: MatrixFilter
                        Coding.end).where(Coding.anchor_status != "unplaced")
         if wanted.coders:
             ids = dict(session.execute(select(Coder.name, Coder.id).where(
-                Coder.name.in_(wanted.coders))).tuples().all())
+                Coder.name.in_(wanted.coders))).all())
             missing = [c for c in wanted.coders if c not in ids]
             if missing:
                 raise NotFound(f"There is no coder {missing[0]!r}.")
@@ -74,11 +75,20 @@ def load_codings(store: Store, wanted: MatrixFilter
             allowed = _documents_with(session, wanted.variables)
             query = query.join(DocumentVersion, DocumentVersion.id == Coding.version_id).where(
                 DocumentVersion.document_id.in_(allowed))
-        rows = np.array(session.execute(query).all(), dtype=np.int64).reshape(-1, 5)
-        units = _unit_starts(session, wanted.semantics) if wanted.semantics != "overlap" else {}
-    if not len(rows):
+        columns = read_int_columns(session, query, _bounds(session))
+        units = (_unit_starts(session, wanted.semantics) if wanted.semantics != "overlap"
+                 else (np.empty(0, np.int64), np.empty(0, np.int64)))
+    if not len(columns[0]):
         raise InvalidInput("No coding matches these filters; there is nothing to export.")
-    return CodingArrays(*(rows[:, i] for i in range(5))), paths, units
+    return CodingArrays(*columns), paths, units
+
+
+def _bounds(session) -> list[int]:  # type: ignore[no-untyped-def]
+    """Upper bounds of version, coder, code, start and end (ids by index; ranges lie in texts)."""
+    ids = [session.scalar(select(func.max(column))) or 0
+           for column in (Coding.version_id, Coding.coder_id, Coding.code_id)]
+    longest = session.scalar(select(func.max(func.length(DocumentVersion.text)))) or 0
+    return [*ids, longest, longest]
 
 
 def _documents_with(session, variables: dict[str, list[str]]) -> set[int]:  # type: ignore[no-untyped-def]
@@ -93,23 +103,31 @@ def _documents_with(session, variables: dict[str, list[str]]) -> set[int]:  # ty
     return allowed or set()
 
 
-def _unit_starts(session, semantics: str) -> dict[int, list[int]]:  # type: ignore[no-untyped-def]
+def _unit_starts(session, semantics: str) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Versions and starts of the semantics' units (turns or sentences), in text order."""
     kind = "turn" if semantics == "turn" else "sentence"
-    starts: dict[int, list[int]] = {}
-    for version, start in session.execute(select(Segment.version_id, Segment.start).where(
-            Segment.kind == kind).order_by(Segment.version_id, Segment.start)):
-        starts.setdefault(version, []).append(start)
-    return starts
+    rows = np.array(session.execute(select(Segment.version_id, Segment.start).where(
+        Segment.kind == kind).order_by(Segment.version_id, Segment.start)).all(),
+        dtype=np.int64).reshape(-1, 2)
+    return rows[:, 0], rows[:, 1]
 
 
 def _intervals(arrays: CodingArrays, semantics: str, window: int,
-               units: dict[int, list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Each coding's interval in the unit space of the semantics."""
+               units: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each coding's interval in the unit space of the semantics.
+
+    Units are numbered across all versions; codings are only ever compared within one
+    version, where consecutive units differ by one. Text before a version's first unit
+    belongs to that unit.
+    """
     if semantics == "overlap":
         return arrays.start, arrays.end
-    index = np.array([max(bisect.bisect_right(units.get(int(v), []), int(s)) - 1, 0)
-                      for v, s in zip(arrays.version, arrays.start, strict=True)],
-                     dtype=np.int64)
+    unit_version, unit_start = units
+    span = int(max(arrays.end.max(), unit_start.max(initial=0))) + 1
+    unit_keys = unit_version * span + unit_start
+    index = np.searchsorted(unit_keys, arrays.version * span + arrays.start, side="right") - 1
+    first = np.searchsorted(unit_keys, arrays.version * span, side="left")
+    index = np.maximum(index, first)
     reach = 1 if semantics == "turn" else window + 1
     return index, index + reach
 
@@ -120,9 +138,7 @@ def cooccurrence(store: Store, wanted: MatrixFilter, *,
     if wanted.semantics not in SEMANTICS:
         raise InvalidInput(f"--semantics must be one of {', '.join(SEMANTICS)}.")
     arrays, paths, units = load_codings(store, wanted)
-    used = sorted(set(arrays.code.tolist()), key=lambda cid: paths[cid])
-    position = {cid: n for n, cid in enumerate(used)}
-    code_index = np.array([position[c] for c in arrays.code.tolist()], dtype=np.int64)
+    used, code_index = _codes_by_path(arrays.code, paths)
     starts, ends = _intervals(arrays, wanted.semantics, wanted.window, units)
     counts = pair_counts(arrays.version, arrays.coder, code_index, starts, ends, len(used))
     frequency = np.bincount(code_index, minlength=len(used))
@@ -141,37 +157,56 @@ def cooccurrence(store: Store, wanted: MatrixFilter, *,
     return CooccurrenceMatrix([paths[cid] for cid in used], counts, shares, c)
 
 
+def _codes_by_path(code: np.ndarray, paths: dict[int, str]) -> tuple[list[int], np.ndarray]:
+    """The code ids in use, ordered by path, and each coding's position in that order."""
+    ids, inverse = np.unique(code, return_inverse=True)
+    order = sorted(range(len(ids)), key=lambda n: paths[int(ids[n])])
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))
+    return [int(ids[n]) for n in order], rank[inverse.reshape(-1)]
+
+
 def pair_counts(version: np.ndarray, coder: np.ndarray, code: np.ndarray, starts: np.ndarray,
                 ends: np.ndarray, size: int) -> np.ndarray:
-    """Pairs of codings of one group (document version and coder) whose intervals meet."""
+    """Pairs of codings of one group (document version and coder) whose intervals meet.
+
+    Sorted by group and start, the partners of a coding are the run of codings after it that
+    start before it ends. Those runs are unrolled into code pairs a slice at a time, so that
+    dense coding (hundreds of partners each) never needs all pairs in memory at once. The
+    diagonal (pairs of one code) is left at zero.
+    """
     group = version * (int(coder.max()) + 1) + coder
     span = int(max(ends.max(), starts.max())) + 2
     keys = group * span + starts
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)
     keys, code_sorted = keys[order], code[order]
-    limits = group[order] * span + ends[order]
-    stop = np.searchsorted(keys, limits, side="left")
-    first = np.arange(len(keys)) + 1
-    partners = np.maximum(stop - first, 0)
+    stop = np.searchsorted(keys, (group * span + ends)[order], side="left")
+    partners = stop - np.arange(1, len(keys) + 1)
+    total = np.cumsum(partners)
+    cuts = np.searchsorted(total, np.arange(PAIRS_PER_CHUNK, int(total[-1]), PAIRS_PER_CHUNK),
+                           side="right")
     counts = np.zeros(size * size, dtype=np.int64)
-    # Pairs are made chunk by chunk: dense codings can have hundreds of partners each.
-    ends_of_chunks = np.searchsorted(np.cumsum(partners), np.arange(
-        PAIRS_PER_CHUNK, int(partners.sum()) + PAIRS_PER_CHUNK, PAIRS_PER_CHUNK), side="right")
-    begin = 0
-    for end in [*ends_of_chunks.tolist(), len(keys)]:
-        end = max(end, begin + 1)
-        chunk = partners[begin:end]
-        left = np.repeat(np.arange(begin, end), chunk)
-        offsets = np.arange(chunk.sum()) - np.repeat(np.cumsum(chunk) - chunk, chunk)
-        right = left + 1 + offsets
-        a, b = code_sorted[left], code_sorted[right]
-        different = a != b
-        counts += np.bincount(a[different] * size + b[different], minlength=size * size)
-        begin = end
-        if begin >= len(keys):
-            break
+    for begin, end in itertools.pairwise([0, *np.unique(cuts).tolist(), len(keys)]):
+        counts += _chunk_pairs(code_sorted, partners, begin, end, size)
     matrix = counts.reshape(size, size)
-    return matrix + matrix.T
+    matrix = matrix + matrix.T
+    np.fill_diagonal(matrix, 0)
+    return matrix
+
+
+def _chunk_pairs(code_sorted: np.ndarray, partners: np.ndarray, begin: int, end: int,
+                 size: int) -> np.ndarray:
+    """Code pair counts of the codings [begin, end) and their partners, as a flat matrix."""
+    runs = partners[begin:end]
+    pairs = int(runs.sum())
+    if not pairs:
+        return np.zeros(size * size, dtype=np.int64)
+    first_partner = np.arange(begin + 1, end + 1) - (np.cumsum(runs) - runs)
+    partner = np.repeat(first_partner, runs)
+    partner += np.arange(pairs)
+    cell = np.repeat(code_sorted[begin:end] * size, runs)
+    cell += code_sorted[partner]
+    return np.bincount(cell, minlength=size * size)
 
 
 def coverage_jaccard(arrays: CodingArrays, code: np.ndarray, size: int) -> np.ndarray:
@@ -216,20 +251,19 @@ def document_code_matrix(store: Store, wanted: MatrixFilter,
     with store.read() as session:
         names = {vid: doc for vid, doc in session.execute(
             select(DocumentVersion.id, DocumentVersion.document_id))}
-        doc_names = dict(session.execute(select(Document.id, Document.name)).tuples().all())
+        doc_names = dict(session.execute(select(Document.id, Document.name)).all())
         if group_by:
             values = dict(session.execute(select(DocumentVariable.document_id,
                                                  DocumentVariable.value).where(
-                DocumentVariable.name == group_by)).tuples().all())
+                DocumentVariable.name == group_by)).all())
             if not values:
                 raise NotFound(f"No document has a variable {group_by!r}.")
+    versions, version_index = np.unique(arrays.version, return_inverse=True)
     labels = [values.get(names[v], "–") if group_by else doc_names[names[v]]
-              for v in arrays.version.tolist()]
+              for v in versions.tolist()]
     rows = sorted(set(labels))
-    used = sorted(set(arrays.code.tolist()), key=lambda cid: paths[cid])
-    row_index = {r: n for n, r in enumerate(rows)}
-    col_index = {c: n for n, c in enumerate(used)}
-    counts = np.zeros((len(rows), len(used)), dtype=np.int64)
-    np.add.at(counts, ([row_index[label] for label in labels],
-                       [col_index[c] for c in arrays.code.tolist()]), 1)
+    row_of_version = np.array([rows.index(label) for label in labels], dtype=np.int64)
+    used, code_index = _codes_by_path(arrays.code, paths)
+    cells = row_of_version[version_index.reshape(-1)] * len(used) + code_index
+    counts = np.bincount(cells, minlength=len(rows) * len(used)).reshape(len(rows), len(used))
     return DocumentCodeMatrix(rows, [paths[c] for c in used], counts)

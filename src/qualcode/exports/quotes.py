@@ -178,7 +178,7 @@ def _variables(session: Session) -> dict[int, dict[str, str | None]]:
 
 def _versions(session: Session, version_ids: set[int]):  # type: ignore[no-untyped-def]
     texts = dict(session.execute(select(DocumentVersion.id, DocumentVersion.text).where(
-        DocumentVersion.id.in_(version_ids))).tuples().all()) if version_ids else {}
+        DocumentVersion.id.in_(version_ids))).all()) if version_ids else {}
     turns: dict[int, list[tuple[int, int, int | None, str | None]]] = {}
     for version_id, start, end, speaker_id, mark in session.execute(
             select(Segment.version_id, Segment.start, Segment.end, Segment.speaker_id,

@@ -48,7 +48,7 @@ def autocode(store: Store, query: str, *, code: str, coder: str, scope: Scope = 
         ranges = _ranges(session, hits, scope)
         existing = set(session.execute(
             select(Coding.version_id, Coding.start, Coding.end).where(
-                Coding.code_id == code_row.id, Coding.coder_id == coder_row.id)).tuples())
+                Coding.code_id == code_row.id, Coding.coder_id == coder_row.id)))
         new = sorted(ranges - existing)
         batch = None
         if not dry_run and new:
@@ -75,14 +75,14 @@ def _ranges(session, hits, scope: Scope) -> set[tuple[int, int, int]]:  # type: 
     if scope is Scope.turn:
         turns = {h.turn_id for h in hits}
         return set(session.execute(select(Segment.version_id, Segment.start, Segment.end)
-                                   .where(Segment.id.in_(turns))).tuples()) if turns else set()
+                                   .where(Segment.id.in_(turns)))) if turns else set()
     found = set()
     by_turn: dict[int, list] = {}
     for hit in hits:
         by_turn.setdefault(hit.turn_id, []).append(hit)
     for turn_id, turn_hits in by_turn.items():
         sentences = session.execute(select(Segment.version_id, Segment.start, Segment.end).where(
-            Segment.parent_id == turn_id)).tuples().all()
+            Segment.parent_id == turn_id)).all()
         for hit in turn_hits:
             found |= {s for s in sentences if s[1] < hit.end and hit.start < s[2]}
     return found
@@ -92,4 +92,4 @@ def _version_texts(session, version_ids: set[int]) -> dict[int, str]:  # type: i
     from qualcode.models import DocumentVersion
 
     return dict(session.execute(select(DocumentVersion.id, DocumentVersion.text)
-                                .where(DocumentVersion.id.in_(version_ids))).tuples().all())
+                                .where(DocumentVersion.id.in_(version_ids))).all())

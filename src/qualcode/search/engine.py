@@ -79,7 +79,7 @@ def turn_texts(session: Session, rows: list) -> dict[int, str]:  # type: ignore[
     if not versions:
         return {}
     full = dict(session.execute(select(DocumentVersion.id, DocumentVersion.text)
-                                .where(DocumentVersion.id.in_(versions))).tuples().all())
+                                .where(DocumentVersion.id.in_(versions))).all())
     return {row.id: full[row.version_id][row.start:row.end] for row in rows}
 
 

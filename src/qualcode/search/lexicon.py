@@ -43,7 +43,7 @@ class Lexicon:
             cached = _CACHE.get(key)
             if cached is None or cached[0] != count:
                 words = dict(session.execute(select(LexiconEntry.word, LexiconEntry.lemma))
-                             .tuples().all())
+                             .all())
                 cached = (count, words, set(words.values()))
                 _CACHE[key] = cached
         _, self.words, self.lemmas = cached

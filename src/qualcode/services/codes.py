@@ -38,7 +38,7 @@ def code_tree(store: Store, *, coder: str | None = None) -> list[CodeInfo]:
             counts_query = counts_query.join(Coder, Coder.id == Coding.coder_id).where(
                 Coder.name == coder
             )
-        counts = dict(session.execute(counts_query).tuples().all())
+        counts = dict(session.execute(counts_query).all())
         codes = session.scalars(select(Code).order_by(Code.position, Code.id)).all()
         paths = code_paths(session)
         children: dict[int | None, list[Code]] = {}

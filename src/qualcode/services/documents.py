@@ -108,11 +108,11 @@ def list_documents(store: Store, *, coder: str | None = None) -> list[DocumentSu
         versions = _current_versions(session)
         turns = dict(session.execute(
             select(Segment.version_id, func.count()).where(Segment.kind == "turn")
-            .group_by(Segment.version_id)).tuples().all())
+            .group_by(Segment.version_id)).all())
         codings_query = select(Coding.version_id, func.count()).group_by(Coding.version_id)
         if coder is not None:
             codings_query = codings_query.join(Coder).where(Coder.name == coder)
-        codings = dict(session.execute(codings_query).tuples().all())
+        codings = dict(session.execute(codings_query).all())
         variables = _variables(session)
         summaries = []
         for doc in session.scalars(select(Document).order_by(Document.name)):

@@ -46,7 +46,7 @@ def retrieve(store: Store, code: str | int, *, include_subcodes: bool = True,
         rows = session.execute(query).all()
         versions = {coding.version_id for coding, *_ in rows}
         texts = dict(session.execute(select(DocumentVersion.id, DocumentVersion.text).where(
-            DocumentVersion.id.in_(versions))).tuples().all()) if versions else {}
+            DocumentVersion.id.in_(versions))).all()) if versions else {}
         found = []
         for coding, coder_name, doc_name, doc_id in rows:
             text = texts[coding.version_id]
