@@ -5,10 +5,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from typing import Any
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 import typer
 
+from qualcode.progress import Progress
 from qualcode.store import Store, open_store
 
 
@@ -42,3 +46,49 @@ def echo(message: str = "") -> None:
 def note(message: str) -> None:
     """Progress or side information: to stderr, so stdout stays clean for data."""
     typer.echo(message, err=True)
+
+
+class ProgressLine:
+    """Progress drawn on one line of a terminal: what is being done, a bar, done/total.
+
+    Nothing is drawn for work that ends within ``delay`` seconds, and the line is redrawn at
+    most every ``interval`` seconds, so quick commands print exactly what they did before.
+    """
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO, *, delay: float = 0.5, interval: float = 0.1,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream, self.delay, self.interval, self.clock = stream, delay, interval, clock
+        self.started = clock()
+        self.drawn_at: float | None = None
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        now = self.clock()
+        if now - self.started < self.delay:
+            return
+        if self.drawn_at is not None and now - self.drawn_at < self.interval and done < total:
+            return
+        filled = self.WIDTH * done // max(total, 1)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(f"\r\x1b[2K{what[:40]:<40} [{bar}] {done}/{total}")
+        self.stream.flush()
+        self.drawn_at = now
+
+    def clear(self) -> None:
+        if self.drawn_at is not None:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+
+
+@contextmanager
+def progress_line() -> Iterator[Progress | None]:
+    """A progress line on stderr while the block runs; None when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    line = ProgressLine(sys.stderr)
+    try:
+        yield line
+    finally:
+        line.clear()

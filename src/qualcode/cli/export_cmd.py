@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli.context import echo, note, store_from
+from qualcode.cli.context import echo, note, progress_line, store_from
 from qualcode.errors import InvalidInput
 
 export_app = typer.Typer(help="Export the project for other programs and for analysis.",
@@ -52,16 +52,19 @@ def export_quotes(
     variables = filters_from(where, None, None).variables
     wanted = QuoteFilter(code or [], not no_subcodes, coder or [], variables, role or [], voices,
                          min_length, max_length, context)
-    table = quote_table(store_from(ctx), wanted)
     target = output or default_path("zitate", fmt)
-    writers = {
-        "csv": lambda p: quote_files.write_csv(p, table.quotes, context=context > 0,
-                                               delimiter=delimiter),
-        "xlsx": lambda p: quote_files.write_xlsx(p, table.quotes, context=context > 0),
-        "docx": lambda p: quote_files.write_docx(p, table.quotes, title=title),
-        "md": lambda p: quote_files.write_markdown(p, table.quotes, title=title),
-    }
-    write_with(target, force, writers[fmt])
+    with progress_line() as progress:
+        table = quote_table(store_from(ctx), wanted, progress)
+        writers = {
+            "csv": lambda p: quote_files.write_csv(p, table.quotes, context=context > 0,
+                                                   delimiter=delimiter, progress=progress),
+            "xlsx": lambda p: quote_files.write_xlsx(p, table.quotes, context=context > 0,
+                                                     progress=progress),
+            "docx": lambda p: quote_files.write_docx(p, table.quotes, title=title,
+                                                     progress=progress),
+            "md": lambda p: quote_files.write_markdown(p, table.quotes, title=title),
+        }
+        write_with(target, force, writers[fmt])
     echo(f"Wrote {target}: {len(table.quotes)} quotes.")
     for replaced in table.replacements:
         note(f"pseudonymised in {replaced.document} at {replaced.start}: "
@@ -85,7 +88,8 @@ def export_codings(
     if not rows:
         raise InvalidInput("The store has no codings; there is nothing to export.")
     target = output or default_path("codings", fmt)
-    write_with(target, force, lambda p: write_codings(p, rows, fmt))
+    with progress_line() as progress:
+        write_with(target, force, lambda p: write_codings(p, rows, fmt, progress))
     echo(f"Wrote {target}: {len(rows)} codings.")
 
 
@@ -122,7 +126,9 @@ def export_matrix(
     if suffix not in ("csv", "xlsx", "png", "svg"):
         raise InvalidInput(f"{target}: the file must end in .csv, .xlsx, .png or .svg.")
     if kind == "cooccurrence":
-        matrix = cooccurrence(store_from(ctx), wanted, jaccard=measure == "jaccard")
+        with progress_line() as progress:
+            matrix = cooccurrence(store_from(ctx), wanted, jaccard=measure == "jaccard",
+                                  progress=progress)
         values = {"counts": matrix.counts, "jaccard": matrix.jaccard,
                   "c": matrix.c_coefficient}.get(measure)
         if values is None:

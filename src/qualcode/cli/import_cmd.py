@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
 
-from qualcode.cli.context import echo, note, print_json, store_from
+from qualcode.cli.context import echo, note, print_json, progress_line, store_from
 from qualcode.errors import InvalidInput
 
 
@@ -38,7 +37,8 @@ def transcripts(
     from qualcode.services.importing import import_paths
 
     store = store_from(ctx)
-    report = import_paths(store, paths, strict=strict, progress=_progress_bar())
+    with progress_line() as progress:
+        report = import_paths(store, paths, strict=strict, progress=progress)
     if json_output:
         print_json(report)
     else:
@@ -59,23 +59,6 @@ def codings(
 
     done = import_codings(store_from(ctx), file)
     echo(f"Imported {done.rows} codings for {', '.join(done.coders)}.")
-
-
-def _progress_bar():  # type: ignore[no-untyped-def]
-    """A progress line on a terminal; nothing when stderr is not one."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int, path: str) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-                         f"{Path(path).name[:40]:<40}")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show
 
 
 def _print_report(report) -> None:  # type: ignore[no-untyped-def]

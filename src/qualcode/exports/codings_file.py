@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from qualcode.exports.files import safe_cell
 from qualcode.models import Coder, Coding, Document, DocumentVersion
+from qualcode.progress import Progress, counted
 from qualcode.services.lookup import code_paths
 from qualcode.store import Store
 
@@ -31,13 +32,15 @@ def coding_rows(store: Store) -> list[dict[str, object]]:
             for doc, coder, code, start, end, text, memo, voice in rows]
 
 
-def write_codings(path: Path, rows: list[dict[str, object]], fmt: str) -> None:
+def write_codings(path: Path, rows: list[dict[str, object]], fmt: str,
+                  progress: Progress | None = None) -> None:
+    rows_counted = counted(rows, len(rows), "writing codings", progress, every=10_000)
     if fmt == "jsonl":
         with path.open("w", encoding="utf-8") as handle:
-            for row in rows:
+            for row in rows_counted:
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=FIELDS)
         writer.writeheader()
-        writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
+        writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows_counted)

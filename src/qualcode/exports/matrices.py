@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from qualcode.errors import InvalidInput, NotFound
 from qualcode.models import Coder, Coding, Document, DocumentVariable, DocumentVersion, Segment
+from qualcode.progress import Progress, counted
 from qualcode.services.lookup import code_paths
 from qualcode.store import Store
 from qualcode.store.columns import read_int_columns
@@ -132,15 +133,20 @@ def _intervals(arrays: CodingArrays, semantics: str, window: int,
     return index, index + reach
 
 
-def cooccurrence(store: Store, wanted: MatrixFilter, *,
-                 jaccard: bool = False) -> CooccurrenceMatrix:
+def cooccurrence(store: Store, wanted: MatrixFilter, *, jaccard: bool = False,
+                 progress: Progress | None = None) -> CooccurrenceMatrix:
     """Counts and c-coefficients; Jaccard (on coded code points, costly) only when asked."""
     if wanted.semantics not in SEMANTICS:
         raise InvalidInput(f"--semantics must be one of {', '.join(SEMANTICS)}.")
+    if progress:
+        progress(0, 1, "reading codings")
     arrays, paths, units = load_codings(store, wanted)
+    if progress:
+        progress(1, 1, "reading codings")
     used, code_index = _codes_by_path(arrays.code, paths)
     starts, ends = _intervals(arrays, wanted.semantics, wanted.window, units)
-    counts = pair_counts(arrays.version, arrays.coder, code_index, starts, ends, len(used))
+    counts = pair_counts(arrays.version, arrays.coder, code_index, starts, ends, len(used),
+                         progress)
     frequency = np.bincount(code_index, minlength=len(used))
     np.fill_diagonal(counts, frequency)
     c = np.zeros_like(counts, dtype=float)
@@ -151,7 +157,7 @@ def cooccurrence(store: Store, wanted: MatrixFilter, *,
     if not jaccard:
         shares = np.full_like(c, np.nan)
     elif wanted.semantics == "overlap":
-        shares = coverage_jaccard(arrays, code_index, len(used))
+        shares = coverage_jaccard(arrays, code_index, len(used), progress)
     else:
         shares = c.copy()
     return CooccurrenceMatrix([paths[cid] for cid in used], counts, shares, c)
@@ -167,7 +173,7 @@ def _codes_by_path(code: np.ndarray, paths: dict[int, str]) -> tuple[list[int], 
 
 
 def pair_counts(version: np.ndarray, coder: np.ndarray, code: np.ndarray, starts: np.ndarray,
-                ends: np.ndarray, size: int) -> np.ndarray:
+                ends: np.ndarray, size: int, progress: Progress | None = None) -> np.ndarray:
     """Pairs of codings of one group (document version and coder) whose intervals meet.
 
     Sorted by group and start, the partners of a coding are the run of codings after it that
@@ -186,7 +192,8 @@ def pair_counts(version: np.ndarray, coder: np.ndarray, code: np.ndarray, starts
     cuts = np.searchsorted(total, np.arange(PAIRS_PER_CHUNK, int(total[-1]), PAIRS_PER_CHUNK),
                            side="right")
     counts = np.zeros(size * size, dtype=np.int64)
-    for begin, end in itertools.pairwise([0, *np.unique(cuts).tolist(), len(keys)]):
+    slices = list(itertools.pairwise([0, *np.unique(cuts).tolist(), len(keys)]))
+    for begin, end in counted(slices, len(slices), "counting pairs", progress, every=1):
         counts += _chunk_pairs(code_sorted, partners, begin, end, size)
     matrix = counts.reshape(size, size)
     matrix = matrix + matrix.T
@@ -209,7 +216,8 @@ def _chunk_pairs(code_sorted: np.ndarray, partners: np.ndarray, begin: int, end:
     return np.bincount(cell, minlength=size * size)
 
 
-def coverage_jaccard(arrays: CodingArrays, code: np.ndarray, size: int) -> np.ndarray:
+def coverage_jaccard(arrays: CodingArrays, code: np.ndarray, size: int,
+                     progress: Progress | None = None) -> np.ndarray:
     """|code points coded with both| / |coded with either|, per coder and document, summed."""
     both = np.zeros((size, size))
     covered = np.zeros(size)
@@ -217,7 +225,8 @@ def coverage_jaccard(arrays: CodingArrays, code: np.ndarray, size: int) -> np.nd
     groups: dict[tuple[int, int], list[int]] = {}
     for index, key in enumerate(map(tuple, keys.tolist())):
         groups.setdefault(key, []).append(index)
-    for members in groups.values():
+    for members in counted(groups.values(), len(groups), "measuring coded text", progress,
+                           every=1):
         idx = np.array(members)
         bounds = np.unique(np.concatenate([arrays.start[idx], arrays.end[idx]]))
         if len(bounds) < 2:

@@ -25,6 +25,7 @@ from qualcode.models import (
     Segment,
     Speaker,
 )
+from qualcode.progress import Progress, counted
 from qualcode.services.lookup import code_paths, find_code
 from qualcode.store import Store
 from qualcode.transcripts.turns import TIME_MARK
@@ -80,7 +81,8 @@ class QuoteTable:
     replacements: list[Replacement]
 
 
-def quote_table(store: Store, wanted: QuoteFilter) -> QuoteTable:
+def quote_table(store: Store, wanted: QuoteFilter, progress: Progress | None = None
+                ) -> QuoteTable:
     with store.read() as session:
         paths = code_paths(session)
         code_ids = _code_ids(session, wanted, paths)
@@ -108,11 +110,11 @@ def quote_table(store: Store, wanted: QuoteFilter) -> QuoteTable:
         texts, turns, speakers = _versions(session, {c.version_id for c, *_ in rows})
         protect = _protected_names(session)
     quotes, replacements = [], []
-    for coding, coder, doc_id, doc_name in rows:
+    for coding, coder, doc_id, doc_name in counted(rows, len(rows), "reading quotes", progress):
         doc_vars = variables.get(doc_id, {})
         if any(doc_vars.get(k) not in values for k, values in wanted.variables.items()):
             continue
-        turn = _turn_at(turns.get(coding.version_id, []), coding.start)
+        turn = _turn_at(turns.get(coding.version_id), coding.start)
         speaker = speakers.get(turn[2]) if turn else None
         role = speaker.role if speaker else None
         if wanted.roles and not any(r.lower() in (role or "").lower() for r in wanted.roles):
@@ -179,16 +181,26 @@ def _variables(session: Session) -> dict[int, dict[str, str | None]]:
 def _versions(session: Session, version_ids: set[int]):  # type: ignore[no-untyped-def]
     texts = dict(session.execute(select(DocumentVersion.id, DocumentVersion.text).where(
         DocumentVersion.id.in_(version_ids))).all()) if version_ids else {}
-    turns: dict[int, list[tuple[int, int, int | None, str | None]]] = {}
+    turns: dict[int, _Turns] = {}
     for version_id, start, end, speaker_id, mark in session.execute(
             select(Segment.version_id, Segment.start, Segment.end, Segment.speaker_id,
                    Segment.time_mark).where(Segment.kind == "turn",
                                             Segment.version_id.in_(version_ids))
             .order_by(Segment.version_id, Segment.start)):
-        turns.setdefault(version_id, []).append((start, end, speaker_id, mark))
+        held = turns.setdefault(version_id, _Turns([], []))
+        held.starts.append(start)
+        held.rows.append((start, end, speaker_id, mark))
     speakers = {s.id: _SpeakerRow(s.label, s.name, s.role, s.consent_named, s.pseudonym)
                 for s in session.scalars(select(Speaker))}
     return texts, turns, speakers
+
+
+@dataclass(frozen=True)
+class _Turns:
+    """A version's turns in text order: (start, end, speaker id, time mark), and the starts."""
+
+    starts: list[int]
+    rows: list[tuple[int, int, int | None, str | None]]
 
 
 @dataclass(frozen=True)
@@ -200,10 +212,14 @@ class _SpeakerRow:
     pseudonym: str | None
 
 
-def _turn_at(turns: list[tuple[int, int, int | None, str | None]], offset: int):  # type: ignore[no-untyped-def]
-    index = bisect.bisect_right([t[0] for t in turns], offset) - 1
-    if index >= 0 and turns[index][0] <= offset < max(turns[index][1], turns[index][0] + 1):
-        return turns[index]
+def _turn_at(turns: _Turns | None, offset: int):  # type: ignore[no-untyped-def]
+    if turns is None:
+        return None
+    index = bisect.bisect_right(turns.starts, offset) - 1
+    if index >= 0:
+        turn = turns.rows[index]
+        if turn[0] <= offset < max(turn[1], turn[0] + 1):
+            return turn
     return None
 
 

@@ -7,7 +7,6 @@ transaction with ``strict``. A failed file never leaves half a document.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput, UserError
 from qualcode.models import Coding, Document, DocumentVariable, DocumentVersion, Segment, Speaker
+from qualcode.progress import Progress
 from qualcode.search import index
 from qualcode.search.lexicon import record_words
 from qualcode.services import audit
@@ -33,8 +33,6 @@ from qualcode.transcripts.turns import (
     label_regex,
     split_turns,
 )
-
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -88,13 +86,15 @@ def import_paths(store: Store, paths: list[Path], *, strict: bool = False,
     files, failures = expand(paths, folder_manifests)
     report.failed.extend(failures)
     prepared: list[Prepared] = []
-    for number, path in enumerate(files, start=1):
+    for number, path in enumerate(files):
         if progress:
-            progress(number, len(files), str(path))
+            progress(number, len(files), f"reading {path.name}")
         try:
             prepared.append(prepare(path, _manifest_for(path.parent, folder_manifests)))
         except UserError as exc:
             report.failed.append((str(path), str(exc)))
+    if progress:
+        progress(len(files), len(files), "reading transcripts")
     if strict:
         if report.failed:
             raise InvalidInput("Nothing was imported (--strict); "
