@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
 import krippendorff
 import numpy as np
 import pytest
+from openpyxl import load_workbook
 from sklearn.metrics import cohen_kappa_score
 
 from qualcode.agreement import coefficients as co
@@ -230,9 +232,25 @@ def test_cli_json_shape_and_errors(tmp_path: Path) -> None:
     assert_user_error(qualcode("agreement", "--coders", "anna,niemand", db=db),
                       "no coder 'niemand'")
     xlsx = tmp_path / "streit.xlsx"
-    assert qualcode("disagreements", "--coders", "anna,björn", "--xlsx", str(xlsx),
-                    db=db).code == 0
-    assert xlsx.exists()
+    assert qualcode("disagreements", "--coders", "anna,björn", "--unit", "character",
+                    "--xlsx", str(xlsx), db=db).code == 0
+    sheet = load_workbook(xlsx).active
+    assert [c.value for c in sheet[1]] == ["document", "unit", "start", "end", "code",
+                                           "coded by anna", "coded by björn", "text"]
+    # anna coded [3, 10), björn [5, 30): they disagree on [3, 5) and [10, 30)
+    assert [(r[2], r[3]) for r in sheet.iter_rows(min_row=2, values_only=True)] == \
+        [(3, 5), (10, 30)]
+    assert sheet.freeze_panes == "A2"
+    table, listing = tmp_path / "kappa.csv", tmp_path / "kappa.xlsx"
+    listing.write_bytes(b"alt")
+    assert_user_error(qualcode("agreement", "--coders", "anna,björn", "--csv", str(table),
+                               "--xlsx", str(listing), db=db), "exists already")
+    assert not table.exists() and listing.read_bytes() == b"alt"
+    assert qualcode("agreement", "--coders", "anna,björn", "--csv", str(table), "--xlsx",
+                    str(listing), "--force", db=db).code == 0
+    with table.open(encoding="utf-8-sig") as handle:
+        assert next(csv.DictReader(handle))["code"] == "Herausforderungen/Soziale Integration"
+    assert load_workbook(listing).active.cell(2, 1).value == "Herausforderungen/Soziale Integration"
 
 
 def test_consensus_seed_resolve_and_open_list(coded) -> None:  # type: ignore[no-untyped-def]

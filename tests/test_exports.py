@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -104,11 +106,40 @@ def test_every_format_is_written_and_counts_agree(demo: str, tmp_path: Path, fmt
         sheet = load_workbook(out).active
         assert sheet.max_row - 1 == expected
         assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+        _check_printable_sheet(sheet)
     elif fmt == "docx":
         text = "\n".join(p.text for p in DocxDocument(str(out)).paragraphs)
         assert text.count("„") == expected and "(Miriam Sondermann, Stadt Kesselbrunn)" in text
     else:
         assert out.read_text(encoding="utf-8").count("> „") == expected
+
+
+def _check_printable_sheet(sheet) -> None:  # type: ignore[no-untyped-def]
+    """Rows grow with their wrapped text (LibreOffice does not grow them); pages print well."""
+    header = [c.value for c in sheet[1]]
+    quote_column = header.index("Zitat") + 1
+    width = sheet.column_dimensions[sheet.cell(1, quote_column).column_letter].width
+    long_quotes = 0
+    for row in range(2, sheet.max_row + 1):
+        quote = sheet.cell(row, quote_column)
+        assert quote.alignment.wrap_text and quote.alignment.vertical == "top"
+        height = sheet.row_dimensions[row].height
+        if len(quote.value) > 2 * width * 1.15:
+            long_quotes += 1
+            assert height is not None and height >= 45, (row, quote.value)
+    assert long_quotes
+    assert sheet.cell(1, 1).font.b and sheet.cell(1, 1).font.name == "Calibri"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
+
+
+def test_files_get_the_usual_permissions(demo: str, tmp_path: Path) -> None:
+    out = tmp_path / "zitate.md"
+    assert qualcode("export", "quotes", "--format", "md", "-o", str(out), db=demo).code == 0
+    current = os.umask(0o022)
+    os.umask(current)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~current
 
 
 def test_no_cell_starts_a_formula(demo: str, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select, text
 
 from qualcode.exports.matrices import MatrixFilter, cooccurrence, document_code_matrix
@@ -155,8 +156,15 @@ def test_files_and_pictures(coded: str, tmp_path: Path) -> None:
         assert result.code == 0, result.err
         assert (tmp_path / name).stat().st_size > 500
     svg = (tmp_path / "c.svg").read_text(encoding="utf-8")
-    assert "Ämterübergreifende Zusammenarbeit" in svg
+    # names stay text (wrapped on two lines at most), umlauts intact
+    assert "Ämterübergreifende" in svg and "Zusammenarbeit" in svg
     assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+    sheet = load_workbook(tmp_path / "c.xlsx").active
+    first_path = sheet.cell(2, 1).value
+    assert "/" in first_path and sheet.cell(1, 2).value == first_path.rsplit("/", 1)[1]
+    assert sheet.cell(1, 2).alignment.text_rotation == 90
+    assert sheet.row_dimensions[1].height >= 7 * len(sheet.cell(1, 2).value)
+    assert sheet.freeze_panes == "B2" and sheet.page_setup.orientation == "landscape"
     result = qualcode("export", "matrix", "--kind", "documents", "--group-by", "municipality",
                       "-o", str(tmp_path / "d.csv"), db=coded)
     assert result.code == 0, result.err

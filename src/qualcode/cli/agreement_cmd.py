@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import csv
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +16,7 @@ UnitOption = Annotated[str, typer.Option(
     help="paragraph, turn, sentence, character (as NVivo) or segment (as MAXQDA).")]
 DocumentsOption = Annotated[str | None, typer.Option(help="Comma-separated document names.")]
 CodesOption = Annotated[str | None, typer.Option(help="Comma-separated codes (name or path).")]
+ForceOption = Annotated[bool, typer.Option(help="Overwrite existing table files.")]
 OverlapOption = Annotated[float, typer.Option(
     help="Unit 'segment': share of both codings that must overlap.")]
 
@@ -87,15 +88,17 @@ def agreement_command(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     csv_file: Annotated[Path | None, typer.Option("--csv", help="Write a CSV table.")] = None,
     xlsx_file: Annotated[Path | None, typer.Option("--xlsx", help="Write an XLSX table.")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Inter-coder agreement per code and overall (percent, Cohen, Brennan-Prediger, alpha)."""
-    from qualcode.agreement.compute import agreement
+    from qualcode.agreement.compute import CodeAgreement, agreement
 
     result = agreement(store_from(ctx), _selection(coders, unit, documents, codes, overlap,
                                                    bootstrap))
     rows = [to_jsonable(code) for code in result.codes]
     if csv_file or xlsx_file:
-        _write_table(rows, csv_file, xlsx_file)
+        _write_table(rows, csv_file, xlsx_file, force=force, title="Übereinstimmung",
+                     columns=[f.name for f in dataclasses.fields(CodeAgreement)])
     if json_output:
         print_json(result)
         return
@@ -120,13 +123,17 @@ def disagreements_command(
     overlap: OverlapOption = 0.9,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     xlsx_file: Annotated[Path | None, typer.Option("--xlsx", help="Write an XLSX table.")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Every unit on which the coders disagree: document, unit, code, who coded it, text."""
     from qualcode.agreement.compute import disagreements
 
     found = disagreements(store_from(ctx), _selection(coders, unit, documents, codes, overlap))
     if xlsx_file:
-        _write_table([_flat(d) for d in found], None, xlsx_file)
+        names = [c.strip() for c in coders.split(",") if c.strip()]
+        _write_table([_flat(d) for d in found], None, xlsx_file, force=force,
+                     title="Abweichungen", columns=["document", "unit", "start", "end", "code",
+                                                    *(f"coded by {n}" for n in names), "text"])
     if json_output:
         print_json(found)
         return
@@ -146,36 +153,19 @@ def _flat(d) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 
 def _write_table(rows: list[dict[str, object]], csv_file: Path | None,
-                 xlsx_file: Path | None) -> None:
-    columns = list(rows[0]) if rows else ["code"]
-    flat = [{k: (str(v) if isinstance(v, dict | list | tuple) else v) for k, v in r.items()}
-            for r in rows]
-    for target in (csv_file, xlsx_file):
-        if target is not None and target.exists():
-            raise InvalidInput(f"{target} exists already; choose another file name.")
-    if csv_file is not None:
-        with csv_file.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(flat)
-    if xlsx_file is not None:
-        from openpyxl import Workbook
+                 xlsx_file: Path | None, *, force: bool, title: str, columns: list[str]
+                 ) -> None:
+    from qualcode.exports.files import write_with
+    from qualcode.exports.records import write_records
 
-        book = Workbook()
-        sheet = book.active
-        sheet.append(columns)
-        for row in flat:
-            sheet.append([_cell(row.get(c)) for c in columns])
-        sheet.freeze_panes = "A2"
-        book.save(str(xlsx_file))
-    note(f"Wrote {csv_file or ''} {xlsx_file or ''}".strip())
-
-
-def _cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    targets = [(t, fmt) for t, fmt in ((csv_file, "csv"), (xlsx_file, "xlsx")) if t is not None]
+    for target, _ in targets:
+        if target.exists() and not force:
+            raise InvalidInput(f"{target} exists already; use --force to overwrite it.")
+    for target, fmt in targets:
+        write_with(target, force, lambda p, fmt=fmt: write_records(p, rows, fmt, title=title,
+                                                                  columns=columns))
+        note(f"Wrote {target}.")
 
 
 def _f(value: float | None) -> str:

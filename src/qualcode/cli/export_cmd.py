@@ -10,6 +10,8 @@ import typer
 from qualcode.cli.context import echo, note, progress_line, store_from
 from qualcode.errors import InvalidInput
 
+MEASURE_TITLES = {"counts": "Anzahl", "jaccard": "Jaccard", "c": "c-Koeffizient"}
+
 export_app = typer.Typer(help="Export the project for other programs and for analysis.",
                          no_args_is_help=True)
 
@@ -133,16 +135,17 @@ def export_matrix(
                   "c": matrix.c_coefficient}.get(measure)
         if values is None:
             raise InvalidInput(f"--measure must be counts, jaccard or c, not {measure!r}.")
-        rows, columns, title = matrix.codes, matrix.codes, f"Co-occurrence ({measure})"
+        rows, columns = matrix.codes, matrix.codes
+        title = f"Gemeinsames Auftreten von Codes ({MEASURE_TITLES[measure]})"
     elif kind == "documents":
         result = document_code_matrix(store_from(ctx), wanted, group_by)
         rows, columns, values = result.rows, result.codes, result.counts
-        title = "Codings per " + (group_by or "document")
+        title = f"Codierungen je {group_by}" if group_by else "Codierungen je Dokument"
     else:
         raise InvalidInput(f"--kind must be cooccurrence or documents, not {kind!r}.")
     if suffix in ("png", "svg"):
-        write_with(target, force, lambda p: matrix_files.write_heatmap(p, rows, columns, values,
-                                                                         title))
+        write_with(target, force, lambda p: matrix_files.write_heatmap(
+            p, rows, columns, values, title, diagonal_apart=kind == "cooccurrence"))
     else:
         write_with(target, force, lambda p: matrix_files.write_table(p, rows, columns, values,
                                                                        suffix))

@@ -40,6 +40,8 @@ def atomic_file(target: Path, *, force: bool) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        # mkstemp makes the file private (0600); a report gets the mode any new file would.
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
@@ -49,3 +51,9 @@ def write_with(target: Path, force: bool, writer: Callable[[Path], None]) -> Pat
     with atomic_file(target, force=force) as temporary:
         writer(temporary)
     return target
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
+from qualcode.exports import sheets
 from qualcode.exports.files import safe_cell
+
+POINTS_PER_UPRIGHT_CHARACTER = 7.0  # 11 pt bold, turned by 90 degrees
 
 
 def write_table(path: Path, rows: list[str], columns: list[str], values: np.ndarray,
@@ -21,43 +24,110 @@ def write_table(path: Path, rows: list[str], columns: list[str], values: np.ndar
             writer.writerow([safe_cell(h) for h in header])
             writer.writerows(body)
         return
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    _write_xlsx(path, rows, columns, body)
 
+
+def _write_xlsx(path: Path, rows: list[str], columns: list[str], body: list[list[object]]
+                ) -> None:
+    """Codes down the side with their paths; across the top their names, turned upright."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    names = [c.rsplit("/", 1)[-1] for c in columns]
+    if len(set(names)) < len(names):
+        names = columns
     book = Workbook()
     sheet = book.active
-    sheet.append([safe_cell(h) for h in header])
+    sheet.title = "Matrix"
+    sheet.append(["", *(safe_cell(n) for n in names)])
     for row in body:
         sheet.append(row)
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(text_rotation=90, wrap_text=True)
-    sheet.column_dimensions["A"].width = 50
+        cell.font = sheets.header_font()
+        cell.alignment = Alignment(text_rotation=90, vertical="bottom", horizontal="center")
+    longest = max((len(n) for n in names), default=10)
+    sheet.row_dimensions[1].height = min(POINTS_PER_UPRIGHT_CHARACTER * longest + 10,
+                                         sheets.MAX_ROW_POINTS)
+    sheet.column_dimensions["A"].width = min(max((len(r) for r in rows), default=10) + 2, 70)
+    for index in range(2, len(columns) + 2):
+        sheet.column_dimensions[get_column_letter(index)].width = 7
     sheet.freeze_panes = "B2"
+    sheets.printable(sheet, header_rows=1, header_columns=1)
     book.save(str(path))
 
 
 def write_heatmap(path: Path, rows: list[str], columns: list[str], values: np.ndarray,
-                  title: str) -> None:
+                  title: str, *, diagonal_apart: bool = False) -> None:
+    """A heatmap with the code names in full (wrapped) and, when it is small, the numbers.
+
+    ``diagonal_apart``: the diagonal of a co-occurrence matrix holds frequencies, which would
+    swamp the colours of the pairs; it is drawn grey, with its numbers, outside the scale.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.fonttype"] = "none"  # code names stay text in the SVG
     import matplotlib.pyplot as plt
 
-    short_rows = [r.rsplit("/", 1)[-1][:45] for r in rows]
-    short_columns = [c.rsplit("/", 1)[-1][:45] for c in columns]
-    height = max(4.0, 0.28 * len(rows) + 2)
-    width = max(5.0, 0.28 * len(columns) + 4)
-    figure, axes = plt.subplots(figsize=(width, height))
-    image = axes.imshow(values, cmap="viridis", aspect="auto")
-    axes.set_xticks(range(len(columns)), short_columns, rotation=90, fontsize=8)
-    axes.set_yticks(range(len(rows)), short_rows, fontsize=8)
+    row_labels = [_label(r) for r in rows]
+    column_labels = [_label(c) for c in columns]
+    shown = np.ma.masked_array(values, mask=np.eye(*values.shape, dtype=bool)
+                               if diagonal_apart else None)
+    margin_left = INCHES_PER_CHARACTER * max(len(line) for lab in row_labels
+                                             for line in lab.split("\n"))
+    margin_bottom = INCHES_PER_CHARACTER * max(len(line) for lab in column_labels
+                                               for line in lab.split("\n"))
+    width = margin_left + CELL_INCHES * len(columns) + 2.0
+    height = margin_bottom + CELL_INCHES * len(rows) + 1.0
+    figure, axes = plt.subplots(figsize=(max(width, 5.0), max(height, 4.0)),
+                                layout="constrained")
+    colours = plt.get_cmap("viridis").with_extremes(bad="#d9d9d9")
+    image = axes.imshow(shown, cmap=colours, aspect="equal")
+    axes.set_xticks(range(len(columns)), column_labels, rotation=90, fontsize=8)
+    axes.set_yticks(range(len(rows)), row_labels, fontsize=8)
     axes.set_title(title)
-    figure.colorbar(image, ax=axes)
-    figure.tight_layout()
+    if max(len(rows), len(columns)) <= MAX_ANNOTATED:
+        _annotate(axes, values, shown, image)
+    bar = figure.colorbar(image, ax=axes, shrink=0.8)
+    if np.issubdtype(values.dtype, np.integer):
+        from matplotlib.ticker import MaxNLocator
+
+        bar.locator = MaxNLocator(integer=True)
+        bar.update_ticks()
     figure.savefig(str(path), format=path.suffix.lstrip("."), dpi=150)
     plt.close(figure)
+
+
+CELL_INCHES = 0.4
+INCHES_PER_CHARACTER = 0.075  # 8 pt labels
+LABEL_WIDTH = 32
+MAX_ANNOTATED = 30
+
+
+def _label(path: str) -> str:
+    """The code's name (not its path), wrapped on at most two lines."""
+    import textwrap
+
+    lines = textwrap.wrap(path.rsplit("/", 1)[-1], LABEL_WIDTH)
+    if len(lines) > 2:
+        lines = [lines[0], lines[1][:LABEL_WIDTH - 1] + "…"]
+    return "\n".join(lines)
+
+
+def _annotate(axes, values: np.ndarray, shown: np.ma.MaskedArray, image) -> None:  # type: ignore[no-untyped-def]
+    for (i, j), value in np.ndenumerate(values):
+        if np.ma.is_masked(shown[i, j]):
+            colour = "black"
+        else:
+            red, green, blue, _ = image.cmap(image.norm(value))
+            colour = "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
+        axes.text(j, i, _short(value), ha="center", va="center", fontsize=7, color=colour)
+
+
+def _short(value: float) -> str:
+    number = _number(value)
+    return str(number) if isinstance(number, int) else f"{number:.2f}"
 
 
 def _number(value: float) -> float | int:

@@ -7,6 +7,7 @@ import re
 from itertools import groupby
 from pathlib import Path
 
+from qualcode.exports import sheets
 from qualcode.exports.files import safe_cell
 from qualcode.exports.quotes import Quote
 from qualcode.progress import Progress, counted
@@ -17,7 +18,9 @@ COLUMNS = [("document", "Dokument"), ("municipality", "Kommune"), ("kind", "Art"
            ("attribution", "Zuschreibung"), ("before", "Kontext davor"),
            ("after", "Kontext danach"), ("memo", "Memo")]
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML
-WIDTHS = {"quote": 80, "before": 40, "after": 40, "attribution": 40, "code": 40, "memo": 30}
+WIDTHS = {"document": 24, "municipality": 18, "kind": 12, "speaker": 12, "role": 22,
+          "time_mark": 11, "code": 40, "coder": 12, "quote": 80, "attribution": 40,
+          "before": 40, "after": 40, "memo": 30}
 
 
 def _rows(quotes: list[Quote], context: bool) -> tuple[list[str], list[list[object]]]:
@@ -37,34 +40,10 @@ def write_csv(path: Path, quotes: list[Quote], *, context: bool, delimiter: str 
 
 def write_xlsx(path: Path, quotes: list[Quote], *, context: bool,
                progress: Progress | None = None) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
     header, rows = _rows(quotes, context)
     keys = [k for k, _ in COLUMNS if context or k not in ("before", "after")]
-    book = Workbook(write_only=False)
-    sheet = book.active
-    sheet.title = "Zitate"
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in counted(rows, len(rows), "filling the sheet", progress):
-        sheet.append(row)
-    for index, key in enumerate(keys, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = WIDTHS.get(key, 18)
-        if key in WIDTHS:
-            for cell in sheet[letter][1:]:
-                cell.alignment = wrap
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    if progress:
-        progress(0, 1, "saving XLSX")
-    book.save(str(path))
-    if progress:
-        progress(1, 1, "saving XLSX")
+    sheets.write_table(path, header, rows, title="Zitate", widths=[WIDTHS[k] for k in keys],
+                       progress=progress)
 
 
 def write_docx(path: Path, quotes: list[Quote], *, title: str,
@@ -82,7 +61,9 @@ def write_docx(path: Path, quotes: list[Quote], *, title: str,
 
     document = Document()
     document.add_heading(title, level=0)
-    quote_template = document.add_paragraph("„“", style="Quote")._p
+    quote = document.add_paragraph("„“", style="Quote")
+    quote.paragraph_format.keep_with_next = True  # a quote and its attribution share a page
+    quote_template = quote._p
     attribution = document.add_paragraph("()")
     attribution.paragraph_format.space_after = Pt(12)
     attribution_template = attribution._p
