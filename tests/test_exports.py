@@ -134,6 +134,20 @@ def _check_printable_sheet(sheet) -> None:  # type: ignore[no-untyped-def]
     assert sheet.print_title_rows == "$1:$1"
 
 
+def test_the_format_follows_the_file_name(demo: str, tmp_path: Path) -> None:
+    out = tmp_path / "stimmen.docx"
+    assert qualcode("export", "quotes", "-o", str(out), db=demo).code == 0
+    assert "„" in "\n".join(p.text for p in DocxDocument(str(out)).paragraphs)
+    codings = tmp_path / "alle.jsonl"
+    assert qualcode("export", "codings", "-o", str(codings), db=demo).code == 0
+    assert json.loads(codings.read_text(encoding="utf-8").splitlines()[0])["coder"]
+    assert_user_error(qualcode("export", "quotes", "-o", str(tmp_path / "z.docx"), "--format",
+                               "csv", db=demo), "asks for csv")
+    assert_user_error(qualcode("export", "quotes", "-o", str(tmp_path / "z.txt"), db=demo),
+                      "must end in one of")
+    assert not (tmp_path / "z.docx").exists() and not (tmp_path / "z.txt").exists()
+
+
 def test_files_get_the_usual_permissions(demo: str, tmp_path: Path) -> None:
     out = tmp_path / "zitate.md"
     assert qualcode("export", "quotes", "--format", "md", "-o", str(out), db=demo).code == 0

@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from qualcode.models import Coding, Memo
@@ -144,7 +145,9 @@ async def test_search_jumps_to_the_hit_in_another_document(demo_db: str,
         assert app.screen.data.text[start:end] == "Koordinierungskreis Migration"
 
 
-async def test_retrieval_lists_codings_and_jumps(demo_db: str, tmp_path: Path) -> None:
+async def test_retrieval_lists_codings_and_jumps(demo_db: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # exports/ is made where qualcode runs
     app = app_for(demo_db, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_document(pilot)
@@ -159,6 +162,16 @@ async def test_retrieval_lists_codings_and_jumps(demo_db: str, tmp_path: Path) -
             if getattr(app.screen, "found", None):
                 break
         assert [f.text for f in app.screen.found] == [screen.data.text[coded[0]:coded[1]]]
+        await pilot.press("ctrl+e")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.screen.exported is not None:
+                break
+        exported = app.screen.exported
+        assert exported.name.startswith("zitate-wohnen-und-unterbringung-")
+        sheet = load_workbook(exported).active
+        assert sheet.max_row == 2 and sheet.cell(2, 9).value == " ".join(
+            screen.data.text[coded[0]:coded[1]].split())
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.query_one("#transcript").selection == coded

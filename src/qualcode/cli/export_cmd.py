@@ -21,7 +21,9 @@ def export_quotes(
     ctx: typer.Context,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                       help="File to write; the format follows its ending.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, docx or md.")] = "xlsx",
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="xlsx, docx, csv or md (default: the file's ending, else xlsx).")
+        ] = None,
     code: Annotated[list[str] | None, typer.Option(
         "--code", help="Only this code (name or path); repeatable. A theme is a code.")] = None,
     no_subcodes: Annotated[bool, typer.Option(help="Leave the sub-codes out.")] = False,
@@ -43,30 +45,20 @@ def export_quotes(
 ) -> None:
     """Quote table: filtered codings with speaker, place and a consent-aware attribution."""
     from qualcode.cli.search_cmd import filters_from
-    from qualcode.exports import quote_files
-    from qualcode.exports.files import default_path, write_with
-    from qualcode.exports.quotes import QuoteFilter, quote_table
+    from qualcode.exports.files import choose_format, default_path
+    from qualcode.exports.quote_files import FORMATS, export_quote_table
+    from qualcode.exports.quotes import QuoteFilter
 
-    if fmt not in ("csv", "xlsx", "docx", "md"):
-        raise InvalidInput(f"--format must be csv, xlsx, docx or md, not {fmt!r}.")
+    chosen = choose_format(output, fmt, FORMATS)
     if len(delimiter) != 1:
         raise InvalidInput("--delimiter must be one character.")
     variables = filters_from(where, None, None).variables
     wanted = QuoteFilter(code or [], not no_subcodes, coder or [], variables, role or [], voices,
                          min_length, max_length, context)
-    target = output or default_path("zitate", fmt)
+    target = output or default_path("zitate", chosen)
     with progress_line() as progress:
-        table = quote_table(store_from(ctx), wanted, progress)
-        writers = {
-            "csv": lambda p: quote_files.write_csv(p, table.quotes, context=context > 0,
-                                                   delimiter=delimiter, progress=progress),
-            "xlsx": lambda p: quote_files.write_xlsx(p, table.quotes, context=context > 0,
-                                                     progress=progress),
-            "docx": lambda p: quote_files.write_docx(p, table.quotes, title=title,
-                                                     progress=progress),
-            "md": lambda p: quote_files.write_markdown(p, table.quotes, title=title),
-        }
-        write_with(target, force, writers[fmt])
+        table = export_quote_table(store_from(ctx), wanted, target, chosen, title=title,
+                                   delimiter=delimiter, force=force, progress=progress)
     echo(f"Wrote {target}: {len(table.quotes)} quotes.")
     for replaced in table.replacements:
         note(f"pseudonymised in {replaced.document} at {replaced.start}: "
@@ -77,21 +69,21 @@ def export_quotes(
 def export_codings(
     ctx: typer.Context,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "csv",
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="csv or jsonl (default: the file's ending, else csv).")] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:
     """One row per coding: document, coder, code path, start, end, text."""
     from qualcode.exports.codings_file import coding_rows, write_codings
-    from qualcode.exports.files import default_path, write_with
+    from qualcode.exports.files import choose_format, default_path, write_with
 
-    if fmt not in ("csv", "jsonl"):
-        raise InvalidInput(f"--format must be csv or jsonl, not {fmt!r}.")
+    chosen = choose_format(output, fmt, ("csv", "jsonl"))
     rows = coding_rows(store_from(ctx))
     if not rows:
         raise InvalidInput("The store has no codings; there is nothing to export.")
-    target = output or default_path("codings", fmt)
+    target = output or default_path("codings", chosen)
     with progress_line() as progress:
-        write_with(target, force, lambda p: write_codings(p, rows, fmt, progress))
+        write_with(target, force, lambda p: write_codings(p, rows, chosen, progress))
     echo(f"Wrote {target}: {len(rows)} codings.")
 
 

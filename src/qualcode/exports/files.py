@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,6 +14,7 @@ from pathlib import Path
 from qualcode.errors import InvalidInput
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def safe_cell(value: object) -> object:
@@ -21,8 +24,38 @@ def safe_cell(value: object) -> object:
     return value
 
 
+def choose_format(target: Path | None, asked: str | None, formats: tuple[str, ...]) -> str:
+    """The format asked for, else the one the file name ends in, else the first of formats."""
+    suffix = target.suffix.lower().lstrip(".") if target is not None else ""
+    names = ", ".join(formats)
+    if asked is not None:
+        if asked not in formats:
+            raise InvalidInput(f"--format must be one of {names}, not {asked!r}.")
+        if suffix in formats and suffix != asked:
+            raise InvalidInput(f"{target} ends in .{suffix}, but --format asks for {asked}.")
+        return asked
+    if target is None:
+        return formats[0]
+    if suffix not in formats:
+        raise InvalidInput(f"{target}: the file name must end in one of {names} "
+                           "(or give --format).")
+    return suffix
+
+
 def default_path(kind: str, suffix: str, folder: Path = Path("exports")) -> Path:
-    return folder / f"{kind}-{datetime.now():%Y-%m-%d-%H%M}.{suffix}"
+    """``exports/KIND-YYYY-MM-DD-HHMM.SUFFIX``, with -2, -3 … when that name is taken."""
+    stem = f"{slug(kind)}-{datetime.now():%Y-%m-%d-%H%M}"
+    candidate, number = folder / f"{stem}.{suffix}", 2
+    while candidate.exists():
+        candidate, number = folder / f"{stem}-{number}.{suffix}", number + 1
+    return candidate
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """A file-name part: "Wohnen und Unterbringung" -> "wohnen-und-unterbringung"."""
+    spelled = text.lower().translate(GERMAN_LETTERS)
+    plain = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:limit].rstrip("-") or "export"
 
 
 @contextmanager

@@ -8,9 +8,10 @@ from itertools import groupby
 from pathlib import Path
 
 from qualcode.exports import sheets
-from qualcode.exports.files import safe_cell
-from qualcode.exports.quotes import Quote
+from qualcode.exports.files import safe_cell, write_with
+from qualcode.exports.quotes import Quote, QuoteFilter, QuoteTable, quote_table
 from qualcode.progress import Progress, counted
+from qualcode.store import Store
 
 COLUMNS = [("document", "Dokument"), ("municipality", "Kommune"), ("kind", "Art"),
            ("speaker", "Sprecher:in"), ("role", "Rolle"), ("time_mark", "Zeitmarke"),
@@ -21,6 +22,26 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML
 WIDTHS = {"document": 24, "municipality": 18, "kind": 12, "speaker": 12, "role": 22,
           "time_mark": 11, "code": 40, "coder": 12, "quote": 80, "attribution": 40,
           "before": 40, "after": 40, "memo": 30}
+
+
+FORMATS = ("xlsx", "docx", "csv", "md")
+
+
+def export_quote_table(store: Store, wanted: QuoteFilter, target: Path, fmt: str, *,
+                  title: str = "Stimmen aus der Praxis", delimiter: str = ";",
+                  force: bool = False, progress: Progress | None = None) -> QuoteTable:
+    """Build the quote table and write it to ``target``; returns the table that was written."""
+    table = quote_table(store, wanted, progress)
+    quotes, context = table.quotes, wanted.context > 0
+    writers = {
+        "csv": lambda p: write_csv(p, quotes, context=context, delimiter=delimiter,
+                                   progress=progress),
+        "xlsx": lambda p: write_xlsx(p, quotes, context=context, progress=progress),
+        "docx": lambda p: write_docx(p, quotes, title=title, progress=progress),
+        "md": lambda p: write_markdown(p, quotes, title=title),
+    }
+    write_with(target, force, writers[fmt])
+    return table
 
 
 def _rows(quotes: list[Quote], context: bool) -> tuple[list[str], list[list[object]]]:

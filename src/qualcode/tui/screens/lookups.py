@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -130,7 +131,8 @@ class RetrievalScreen(ModalScreen[Jump | None]):
     """Every coding of a code (with sub-codes) across documents; Enter jumps there."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="retrieval.close"),
-                Binding("ctrl+o", "toggle_coders", "Mine / all coders", id="retrieval.coders")]
+                Binding("ctrl+o", "toggle_coders", "Mine / all coders", id="retrieval.coders"),
+                Binding("ctrl+e", "export", "Export quotes (XLSX)", id="retrieval.export")]
 
     def __init__(self, store: Store, code_id: int, code_path: str, coder: str) -> None:
         super().__init__()
@@ -140,6 +142,7 @@ class RetrievalScreen(ModalScreen[Jump | None]):
         self.coder = coder
         self.all_coders = False
         self.found: list[Retrieved] = []
+        self.exported: Path | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
@@ -180,6 +183,27 @@ class RetrievalScreen(ModalScreen[Jump | None]):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         item = self.found[int(event.option.id or 0)]
         self.dismiss(Jump(item.document_id, item.start, item.end))
+
+    def action_export(self) -> None:
+        self._export()
+
+    @work(thread=True, exclusive=True, group="retrieval-export")
+    def _export(self) -> None:
+        """These codings as a quote table in exports/, named after the code."""
+        from qualcode.exports.files import default_path
+        from qualcode.exports.quote_files import export_quote_table
+        from qualcode.exports.quotes import QuoteFilter
+
+        wanted = QuoteFilter(codes=[self.code_path],
+                             coders=[] if self.all_coders else [self.coder])
+        target = default_path("zitate-" + self.code_path.rsplit("/", 1)[-1], "xlsx")
+        try:
+            table = export_quote_table(self.store, wanted, target, "xlsx")
+        except QualcodeError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.exported = target
+        self.app.call_from_thread(self.notify, f"Wrote {target}: {len(table.quotes)} quotes.")
 
 
 class HelpScreen(ModalScreen[None]):
