@@ -181,3 +181,17 @@ def test_pair_counts_in_chunks_equal_one_pass(monkeypatch: pytest.MonkeyPatch) -
     whole = matrices.pair_counts(version, coder, code, start, end, 7)
     monkeypatch.setattr(matrices, "PAIRS_PER_CHUNK", 997)
     assert (matrices.pair_counts(version, coder, code, start, end, 7) == whole).all()
+
+
+def test_big_heatmaps_stay_printable(tmp_path: Path) -> None:
+    import struct
+
+    from qualcode.exports.matrix_files import write_heatmap
+
+    codes = [f"Thema {n // 10}/Ein recht langer Codename für Code Nummer {n}" for n in range(100)]
+    values = np.arange(100 * 100).reshape(100, 100)
+    picture = tmp_path / "gross.png"
+    write_heatmap(picture, codes, codes, values, "Gemeinsames Auftreten", diagonal_apart=True)
+    width, height = struct.unpack(">II", picture.read_bytes()[16:24])
+    # 100 cells of 0.4 inches at 150 dpi would be 6,000 pixels before the labels
+    assert max(width, height) < 4500

@@ -70,22 +70,28 @@ def write_heatmap(path: Path, rows: list[str], columns: list[str], values: np.nd
     matplotlib.rcParams["svg.fonttype"] = "none"  # code names stay text in the SVG
     import matplotlib.pyplot as plt
 
-    row_labels = [_label(r) for r in rows]
-    column_labels = [_label(c) for c in columns]
+    # Big matrices get smaller cells and labels, so that the picture stays printable (and
+    # a 200 x 200 matrix does not need gigabytes of memory to draw).
+    cell = min(CELL_INCHES, MATRIX_INCHES / max(len(rows), len(columns)))
+    font = min(8.0, max(4.0, cell * 72 * 0.75))
+    lines = 2 if cell * 72 >= 2.4 * font else 1
+    row_labels = [_label(r, lines) for r in rows]
+    column_labels = [_label(c, lines) for c in columns]
     shown = np.ma.masked_array(values, mask=np.eye(*values.shape, dtype=bool)
                                if diagonal_apart else None)
-    margin_left = INCHES_PER_CHARACTER * max(len(line) for lab in row_labels
-                                             for line in lab.split("\n"))
-    margin_bottom = INCHES_PER_CHARACTER * max(len(line) for lab in column_labels
-                                               for line in lab.split("\n"))
-    width = margin_left + CELL_INCHES * len(columns) + 2.0
-    height = margin_bottom + CELL_INCHES * len(rows) + 1.0
+    per_character = INCHES_PER_CHARACTER * font / 8
+    margin_left = per_character * max(len(line) for lab in row_labels
+                                      for line in lab.split("\n"))
+    margin_bottom = per_character * max(len(line) for lab in column_labels
+                                        for line in lab.split("\n"))
+    width = margin_left + cell * len(columns) + 2.0
+    height = margin_bottom + cell * len(rows) + 1.0
     figure, axes = plt.subplots(figsize=(max(width, 5.0), max(height, 4.0)),
                                 layout="constrained")
     colours = plt.get_cmap("viridis").with_extremes(bad="#d9d9d9")
     image = axes.imshow(shown, cmap=colours, aspect="equal")
-    axes.set_xticks(range(len(columns)), column_labels, rotation=90, fontsize=8)
-    axes.set_yticks(range(len(rows)), row_labels, fontsize=8)
+    axes.set_xticks(range(len(columns)), column_labels, rotation=90, fontsize=font)
+    axes.set_yticks(range(len(rows)), row_labels, fontsize=font)
     axes.set_title(title)
     if max(len(rows), len(columns)) <= MAX_ANNOTATED:
         _annotate(axes, values, shown, image)
@@ -100,18 +106,19 @@ def write_heatmap(path: Path, rows: list[str], columns: list[str], values: np.nd
 
 
 CELL_INCHES = 0.4
+MATRIX_INCHES = 24.0  # the largest side of the coloured area
 INCHES_PER_CHARACTER = 0.075  # 8 pt labels
 LABEL_WIDTH = 32
 MAX_ANNOTATED = 30
 
 
-def _label(path: str) -> str:
-    """The code's name (not its path), wrapped on at most two lines."""
+def _label(path: str, most_lines: int) -> str:
+    """The code's name (not its path), wrapped on at most ``most_lines`` lines."""
     import textwrap
 
-    lines = textwrap.wrap(path.rsplit("/", 1)[-1], LABEL_WIDTH)
-    if len(lines) > 2:
-        lines = [lines[0], lines[1][:LABEL_WIDTH - 1] + "…"]
+    lines = textwrap.wrap(path.rsplit("/", 1)[-1], LABEL_WIDTH) or [""]
+    if len(lines) > most_lines:
+        lines = [*lines[:most_lines - 1], lines[most_lines - 1][:LABEL_WIDTH - 1] + "…"]
     return "\n".join(lines)
 
 
