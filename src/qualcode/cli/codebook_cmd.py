@@ -132,12 +132,21 @@ def import_command(
         note(f"warning: {warning}")
 
 
+ByOption = Annotated[str, typer.Option(
+    "--by", help="Who makes the change; 'qualcode undo --coder NAME' takes it back.")]
+
+
+def _undo_hint(by: str) -> str:
+    return f" (qualcode undo --coder {by} takes it back)"
+
+
 @app.command()
-def rename(ctx: typer.Context, code: str, new_name: str) -> None:
+def rename(ctx: typer.Context, code: str, new_name: str, by: ByOption = "system") -> None:
     """Rename a code; its codings stay."""
     from qualcode.services.codes import rename_code
 
-    echo(f"Renamed to {rename_code(store_from(ctx), code, new_name)}.")
+    echo(f"Renamed to {rename_code(store_from(ctx), code, new_name, actor=by)}"
+         f"{_undo_hint(by)}.")
 
 
 @app.command()
@@ -146,20 +155,21 @@ def move(
     code: str,
     parent: Annotated[str | None, typer.Argument(
         help="New parent; omit for the top level.")] = None,
+    by: ByOption = "system",
 ) -> None:
     """Move a code (and its sub-codes) under another parent; its codings stay."""
     from qualcode.services.codes import move_code
 
-    echo(f"Moved to {move_code(store_from(ctx), code, parent)}.")
+    echo(f"Moved to {move_code(store_from(ctx), code, parent, actor=by)}{_undo_hint(by)}.")
 
 
 @app.command()
-def merge(ctx: typer.Context, source: str, target: str) -> None:
+def merge(ctx: typer.Context, source: str, target: str, by: ByOption = "system") -> None:
     """Merge SOURCE into TARGET: codings and sub-codes move, SOURCE is deleted."""
     from qualcode.services.codes import merge_codes
 
-    moved = merge_codes(store_from(ctx), source, target)
-    echo(f"Merged {source} into {target}; {moved} codings moved.")
+    moved = merge_codes(store_from(ctx), source, target, actor=by)
+    echo(f"Merged {source} into {target}; {moved} codings moved{_undo_hint(by)}.")
 
 
 @app.command()
@@ -167,9 +177,11 @@ def delete(
     ctx: typer.Context,
     code: str,
     force: Annotated[bool, typer.Option(help="Delete even if codings use it.")] = False,
+    by: ByOption = "system",
 ) -> None:
     """Delete a code without sub-codes (one with codings only with --force)."""
     from qualcode.services.codes import delete_code
 
-    removed = delete_code(store_from(ctx), code, force=force)
-    echo(f"Deleted {code}" + (f" and its {removed} codings." if removed else "."))
+    removed = delete_code(store_from(ctx), code, force=force, actor=by)
+    echo(f"Deleted {code}" + (f" and its {removed} codings" if removed else "")
+         + f"{_undo_hint(by)}.")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput
 from qualcode.models import Code, Coding
@@ -92,7 +92,8 @@ def merge_codes(store: Store, source: str, target: str, *, actor: str = "system"
     """Move all codings and sub-codes of ``source`` to ``target`` and delete ``source``.
 
     A coding that would duplicate one the target already has (same version,
-    coder and range) is dropped. Returns the number of codings moved.
+    coder and range) is dropped. Returns the number of codings moved. Every row
+    that changes is in the audit batch, so undo puts all of it back.
     """
     with store.write() as session:
         src = find_code(session, source)
@@ -100,44 +101,58 @@ def merge_codes(store: Store, source: str, target: str, *, actor: str = "system"
         if src.id == dst.id or _is_below(session, dst.id, src.id):
             raise InvalidInput(f"Cannot merge {source!r} into itself or into a code below it.")
         batch = audit.new_batch()
-        other = aliased(Coding)
-        duplicate = select(other.id).where(
-            other.code_id == dst.id, other.version_id == Coding.version_id,
-            other.coder_id == Coding.coder_id, other.start == Coding.start,
-            other.end == Coding.end,
-        ).exists()
-        session.execute(delete(Coding).where(and_(Coding.code_id == src.id, duplicate)))
-        moved = session.execute(
-            update(Coding).where(Coding.code_id == src.id).values(code_id=dst.id)
-        ).rowcount
-        for child in session.scalars(select(Code).where(Code.parent_id == src.id)):
+        held = set(session.execute(select(Coding.version_id, Coding.coder_id, Coding.start,
+                                          Coding.end).where(Coding.code_id == dst.id)))
+        moved = 0
+        for coding in list(session.scalars(select(Coding).where(Coding.code_id == src.id))):
+            if (coding.version_id, coding.coder_id, coding.start, coding.end) in held:
+                _delete_recorded(session, coding, actor, "merge", batch)
+            else:
+                _change_recorded(session, coding, actor, "merge", batch, code_id=dst.id)
+                moved += 1
+        for child in list(session.scalars(select(Code).where(Code.parent_id == src.id))):
             _check_free_name(session, dst.id, child.name, child.id)
-            child.parent_id = dst.id
-        session.flush()
-        audit.record(session, actor=actor, action="merge", obj=src, before=audit.snapshot(src),
-                     after={"merged_into": dst.id, "codings_moved": moved}, batch=batch)
-        session.delete(src)
+            _change_recorded(session, child, actor, "merge", batch, parent_id=dst.id)
+        session.flush()  # nothing points at the source any more: it can go
+        _delete_recorded(session, src, actor, "merge", batch)
         return moved
 
 
 def delete_code(store: Store, ref: str, *, force: bool = False, actor: str = "system") -> int:
     """Delete a code that has no sub-codes; one with codings only when ``force``.
 
-    Returns the number of codings removed with it.
+    Returns the number of codings removed with it; undo brings them back with the code.
     """
     with store.write() as session:
         code = find_code(session, ref)
         if session.scalar(select(func.count()).where(Code.parent_id == code.id)):
             raise InvalidInput(f"The code {ref!r} has sub-codes; move or delete them first.")
-        n = session.scalar(select(func.count()).where(Coding.code_id == code.id)) or 0
-        if n and not force:
-            raise InvalidInput(f"The code {ref!r} has {n} codings; merge it into another code, "
-                               "or delete it with --force to drop them.")
-        session.execute(delete(Coding).where(Coding.code_id == code.id))
-        audit.record(session, actor=actor, action="delete", obj=code,
-                     before=audit.snapshot(code), after=None, batch=audit.new_batch())
-        session.delete(code)
-        return n
+        codings = list(session.scalars(select(Coding).where(Coding.code_id == code.id)))
+        if codings and not force:
+            raise InvalidInput(f"The code {ref!r} has {len(codings)} codings; merge it into "
+                               "another code, or delete it with --force to drop them.")
+        batch = audit.new_batch()
+        for coding in codings:
+            _delete_recorded(session, coding, actor, "delete", batch)
+        session.flush()  # the codings go before their code
+        _delete_recorded(session, code, actor, "delete", batch)
+        return len(codings)
+
+
+def _change_recorded(session: Session, row: Code | Coding, actor: str, action: str, batch: str,
+                     **values: object) -> None:
+    before = audit.snapshot(row)
+    for key, value in values.items():
+        setattr(row, key, value)
+    audit.record(session, actor=actor, action=action, obj=row, before=before,
+                 after=audit.snapshot(row), batch=batch)
+
+
+def _delete_recorded(session: Session, row: Code | Coding, actor: str, action: str,
+                     batch: str) -> None:
+    audit.record(session, actor=actor, action=action, obj=row, before=audit.snapshot(row),
+                 after=None, batch=batch)
+    session.delete(row)
 
 
 def _check_free_name(session: Session, parent_id: int | None, name: str, own_id: int) -> None:
