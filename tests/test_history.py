@@ -15,6 +15,7 @@ from qualcode.services.codes import delete_code, merge_codes, rename_code
 from qualcode.services.codings import add_coding, remove_coding, update_coding
 from qualcode.services.history import redo, undo
 from qualcode.services.lookup import find_coder
+from qualcode.services.memos import set_memo
 from qualcode.store import Store, open_store
 from tests.cli import assert_user_error, qualcode
 from tests.helpers import INTERVIEW, add_interview, dump, import_demo, load_study_codebook
@@ -46,6 +47,9 @@ def test_each_coding_change_undoes_and_redoes_exactly(project: Store) -> None:
     states.append(dump(project, *TABLES))
     remove_coding(project, made.id, actor="anna")
     states.append(dump(project, *TABLES))
+    for text in ("Erstes Memo: Kooperation „auf Augenhöhe“", "Überarbeitet 🙂", ""):
+        set_memo(project, "document", 1, text, coder="anna")  # written, changed, deleted
+        states.append(dump(project, *TABLES))
     for state in reversed(states[:-1]):
         undo(project, "anna")
         assert dump(project, *TABLES) == state

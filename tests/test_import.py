@@ -264,12 +264,47 @@ def test_odt_is_read(sqlite_store, tmp_path: Path) -> None:
     assert "Tabelle" not in view.text
 
 
+def test_rtf_from_a_word_processor_reads_like_its_docx(tmp_path: Path) -> None:
+    """tests/fixtures/interview-kesselbrunn.rtf is the demo .docx saved as RTF by LibreOffice."""
+    rtf = readers.read_transcript(REPO / "tests" / "fixtures" / "interview-kesselbrunn.rtf")
+    docx = readers.read_transcript(REPO / "transcripts" / "demo" / "docx" /
+                                   "interview-kesselbrunn.docx")
+    assert rtf.encoding == "RTF (cp1252)"
+    # the .docx reader leaves out the preamble's table; so does the RTF reader
+    assert [p for p in rtf.paragraphs if p] == [p for p in docx.paragraphs if p]
+
+
+def test_rtf_escapes_umlauts_quotes_and_emoji(sqlite_store, tmp_path: Path) -> None:
+    path = tmp_path / "gespraech.rtf"
+    path.write_bytes(
+        rb"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Calibri;}}"
+        rb"\pard I:\tab Wie war das f\'fcr Sie? \u8222?Gut\u8220? \u-10179?\u-8694?\par"
+        rb"\pard B:\tab Die Stra\'dfe der Begegnung \endash  mit Ehrenamtlichen.\par}")
+    import_paths(sqlite_store, [path])
+    view = show_document(sqlite_store, "gespraech")
+    assert [t.label for t in view.turns] == ["I", "B"]
+    assert view.turns[0].text.endswith("„Gut“ 😊")
+    assert "Straße der Begegnung – mit" in view.turns[1].text
+    start = view.text.index("😊")
+    assert view.text[start:start + 1] == "😊"  # one code point, not two surrogates
+
+
+def test_broken_rtf_is_refused_and_nothing_is_stored(sqlite_store, tmp_path: Path) -> None:
+    before = dump(sqlite_store)
+    fake = tmp_path / "kein.rtf"
+    fake.write_text("Das ist einfach Text, kein RTF.", encoding="utf-8")
+    report = import_paths(sqlite_store, [fake])
+    assert report.failed == [(str(fake), f"{fake}: is not an RTF file (it does not begin "
+                                         "with {\\rtf).")]
+    assert dump(sqlite_store) == before
+
+
 def test_unsupported_type_and_missing_path(sqlite_store, tmp_path: Path) -> None:
     pdf = tmp_path / "scan.pdf"
     pdf.write_bytes(b"%PDF-1.4")
     report = import_paths(sqlite_store, [pdf, tmp_path / "fehlt.txt"])
     assert sorted(m for _, m in report.failed) == sorted([
-        f"{pdf}: unsupported file type .pdf; qualcode reads .docx, .md, .odt, .txt.",
+        f"{pdf}: unsupported file type .pdf; qualcode reads .docx, .md, .odt, .rtf, .txt.",
         f"{tmp_path / 'fehlt.txt'}: no such file or folder."])
 
 

@@ -22,7 +22,7 @@ class DefaultToTranscripts(TyperGroup):
 
 
 app = typer.Typer(cls=DefaultToTranscripts, no_args_is_help=True,
-                  help="Import transcripts (.docx, .txt, .md, .odt) and other material.")
+                  help="Import transcripts (.docx, .txt, .md, .odt, .rtf) and other material.")
 
 
 @app.command()

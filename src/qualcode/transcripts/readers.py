@@ -2,11 +2,14 @@
 
 .docx (body paragraphs only: headers, footers, comments and tables are not
 transcript text), .txt and .md (UTF-8 with or without BOM, UTF-16 with BOM,
-or Windows-1252, detected and reported), and .odt (its text paragraphs).
+or Windows-1252, detected and reported), .odt (its text paragraphs) and .rtf
+(its text, through striprtf, without table rows).
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +18,7 @@ from xml.etree import ElementTree
 from qualcode.errors import InvalidInput
 
 MAX_BYTES = 50 * 1024 * 1024
-SUFFIXES = {".docx", ".txt", ".md", ".odt"}
+SUFFIXES = {".docx", ".txt", ".md", ".odt", ".rtf"}
 # Bytes that Windows-1252 leaves undefined: a text containing them is not cp1252.
 CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 
@@ -45,6 +48,8 @@ def read_transcript(path: Path) -> RawTranscript:
         paragraphs, encoding = _read_docx(path), "docx"
     elif suffix == ".odt":
         paragraphs, encoding = _read_odt(path), "odt"
+    elif suffix == ".rtf":
+        paragraphs, encoding = _read_rtf(path)
     else:
         text, encoding = decode_text(path.read_bytes(), path)
         paragraphs = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -147,3 +152,31 @@ def _odf_text(element: ElementTree.Element) -> str:
             parts.append(_odf_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+RTF_CODEPAGE = re.compile(rb"\\ansicpg(\d+)")
+
+
+def _read_rtf(path: Path) -> tuple[list[str], str]:
+    from striprtf.striprtf import rtf_to_text
+
+    raw = path.read_bytes()
+    if not raw.lstrip().startswith(b"{\\rtf"):
+        raise InvalidInput(f"{path}: is not an RTF file (it does not begin with {{\\rtf).")
+    found = RTF_CODEPAGE.search(raw[:8192])
+    encoding = f"cp{int(found.group(1))}" if found else "cp1252"
+    try:
+        codecs.lookup(encoding)
+        text = rtf_to_text(raw.decode(encoding), encoding=encoding, errors="strict")
+    except LookupError:
+        raise InvalidInput(f"{path}: uses the code page {encoding}, which qualcode does not "
+                           "know; save it as .docx.") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path}: has characters that are not valid in its code page "
+                           f"{encoding} ({exc.reason}).") from exc
+    # RTF writes characters beyond the BMP (emoji) as two \u surrogates: pair them up.
+    text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    # striprtf ends each table row with "|"; tables are not transcript text.
+    lines = [line for line in text.replace("\r\n", "\n").split("\n")
+             if not line.endswith("|")]
+    return lines, f"RTF ({encoding})"
