@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bench.common import CODEBOOK, REPO, timed
+from bench.common import CODEBOOK, REPO, postgres, timed
 from qualcode.codebook.parse import read_codebook
 from qualcode.codebook.sync import load_codebook
 from qualcode.exports import quote_files
@@ -38,12 +38,17 @@ CODES = 200
 SQL_LIMIT_S = 60
 
 
-def big_store(path: Path) -> Store:
-    """The synthetic study corpus, 200 codes, 1,000,000 codings by two coders."""
-    generate_corpus(path.parent / "corpus")
-    store = open_store(str(path))
+def big_store(path: Path, url: str | None = None) -> Store:
+    """The synthetic study corpus, 200 codes, 1,000,000 codings by two coders.
+
+    In an SQLite file at ``path``, or on the PostgreSQL database ``url``.
+    """
+    corpus = path.parent / "corpus"
+    if not corpus.exists():
+        generate_corpus(corpus)
+    store = open_store(url or str(path))
     load_codebook(store, read_codebook(CODEBOOK))
-    import_paths(store, [path.parent / "corpus"])
+    import_paths(store, [corpus])
     with store.write() as session:
         for n in range(CODES - 46):
             session.add(Code(name=f"Zusatzcode {n:03d}", position=100 + n))
@@ -110,6 +115,12 @@ def run() -> dict[str, object]:
             "sql_self_join": sql_self_join(tmp / "big.db"),
         }
         store.close()
+        with postgres() as url:
+            if url is not None:
+                server_store = big_store(tmp / "big.db", url)
+                figures["cooccurrence_overlap_postgres_seconds"] = round(timed(
+                    lambda: cooccurrence(server_store, MatrixFilter())), 3)
+                server_store.close()
         small = open_store(str(tmp / "quotes.db"))
         load_codebook(small, read_codebook(CODEBOOK))
         import_paths(small, [REPO / "transcripts" / "demo" / "docx"])
