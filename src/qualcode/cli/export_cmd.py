@@ -74,17 +74,19 @@ def export_codings(
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:
     """One row per coding: document, coder, code path, start, end, text."""
-    from qualcode.exports.codings_file import coding_rows, write_codings
+    from qualcode.exports.codings_file import coding_rows, count_codings, write_codings
     from qualcode.exports.files import choose_format, default_path, write_with
 
     chosen = choose_format(output, fmt, ("csv", "jsonl"))
-    rows = coding_rows(store_from(ctx))
-    if not rows:
+    store = store_from(ctx)
+    total = count_codings(store)
+    if not total:
         raise InvalidInput("The store has no codings; there is nothing to export.")
     target = output or default_path("codings", chosen)
     with progress_line() as progress:
-        write_with(target, force, lambda p: write_codings(p, rows, chosen, progress))
-    echo(f"Wrote {target}: {len(rows)} codings.")
+        write_with(target, force, lambda p: write_codings(p, coding_rows(store), total, chosen,
+                                                          progress))
+    echo(f"Wrote {target}: {total} codings.")
 
 
 @export_app.command("matrix")

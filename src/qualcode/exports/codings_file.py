@@ -1,12 +1,17 @@
-"""One row per coding, for anyone scripting an analysis."""
+"""One row per coding, for anyone scripting an analysis.
+
+Rows are streamed document by document (in name order; within a document by start, end,
+coder), so a million codings need neither a million-row sort nor the memory to hold them.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qualcode.exports.files import safe_cell
 from qualcode.models import Coder, Coding, Document, DocumentVersion
@@ -15,32 +20,44 @@ from qualcode.services.lookup import code_paths
 from qualcode.store import Store
 
 FIELDS = ("document", "coder", "code", "start", "end", "text", "memo", "stimme")
+CodingRow = tuple[str, str, str, int, int, str, str | None, bool]
 
 
-def coding_rows(store: Store) -> list[dict[str, object]]:
+def count_codings(store: Store) -> int:
+    with store.read() as session:
+        return session.scalar(select(func.count()).select_from(Coding)) or 0
+
+
+def coding_rows(store: Store) -> Iterator[CodingRow]:
+    """(document, coder, code path, start, end, text, memo, stimme) for every coding."""
     with store.read() as session:
         paths = code_paths(session)
-        rows = session.execute(
-            select(Document.name, Coder.name, Coding.code_id, Coding.start, Coding.end,
-                   Coding.text, Coding.memo, Coding.is_voice)
-            .join(DocumentVersion, DocumentVersion.id == Coding.version_id)
-            .join(Document, Document.id == DocumentVersion.document_id)
-            .join(Coder, Coder.id == Coding.coder_id)
-            .order_by(Document.name, Coding.start, Coding.end, Coder.name, Coding.id)).all()
-    return [dict(zip(FIELDS, (doc, coder, paths[code], start, end, text, memo, bool(voice)),
-                     strict=True))
-            for doc, coder, code, start, end, text, memo, voice in rows]
+        coders = dict(session.execute(select(Coder.id, Coder.name)).all())
+        documents = session.execute(select(Document.id, Document.name)
+                                    .order_by(Document.name)).all()
+        for document_id, name in documents:
+            rows = session.execute(
+                select(Coding.coder_id, Coding.code_id, Coding.start, Coding.end, Coding.text,
+                       Coding.memo, Coding.is_voice, Coding.id)
+                .join(DocumentVersion, DocumentVersion.id == Coding.version_id)
+                .where(DocumentVersion.document_id == document_id)).all()
+            rows.sort(key=lambda r: (r[2], r[3], coders[r[0]], r[7]))
+            for coder, code, start, end, text, memo, voice, _ in rows:
+                yield name, coders[coder], paths[code], start, end, text, memo, bool(voice)
 
 
-def write_codings(path: Path, rows: list[dict[str, object]], fmt: str,
+def write_codings(path: Path, rows: Iterator[CodingRow], total: int, fmt: str,
                   progress: Progress | None = None) -> None:
-    rows_counted = counted(rows, len(rows), "writing codings", progress, every=10_000)
+    paced = counted(rows, total, "writing codings", progress, every=10_000)
     if fmt == "jsonl":
         with path.open("w", encoding="utf-8") as handle:
-            for row in rows_counted:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            for row in paced:
+                handle.write(json.dumps(dict(zip(FIELDS, row, strict=True)),
+                                        ensure_ascii=False) + "\n")
         return
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows_counted)
+        writer = csv.writer(handle)
+        writer.writerow(FIELDS)
+        writer.writerows((safe_cell(document), safe_cell(coder), safe_cell(code), start, end,
+                          safe_cell(text), safe_cell(memo), voice)
+                         for document, coder, code, start, end, text, memo, voice in paced)
