@@ -134,6 +134,17 @@ def _check_printable_sheet(sheet) -> None:  # type: ignore[no-untyped-def]
     assert sheet.print_title_rows == "$1:$1"
 
 
+def test_codings_come_in_document_and_text_order(demo: str, tmp_path: Path) -> None:
+    out = tmp_path / "alle.csv"
+    assert qualcode("export", "codings", "-o", str(out), db=demo).code == 0
+    with out.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    keys = [(r["document"], int(r["start"]), int(r["end"]), r["coder"]) for r in rows]
+    assert len(keys) == 4 and keys == sorted(keys)
+    assert {r["coder"] for r in rows} == {"anna", "björn"}
+    assert [r["stimme"] for r in rows].count("True") == 2
+
+
 def test_the_format_follows_the_file_name(demo: str, tmp_path: Path) -> None:
     out = tmp_path / "stimmen.docx"
     assert qualcode("export", "quotes", "-o", str(out), db=demo).code == 0
