@@ -242,3 +242,25 @@ def test_identical_codings_in_an_archive_are_all_kept(sqlite_store, tmp_path: Pa
     copy = open_store(str(tmp_path / "copy.db"))
     assert import_project(copy, tmp_path / "d.qdpx").codings == 2
     copy.close()
+
+
+def test_cli_export_is_whole_or_nothing(tmp_path: Path) -> None:
+    from tests.cli import assert_user_error, qualcode
+
+    db = str(tmp_path / "q.db")
+    store = open_store(db)
+    load_study_codebook(store)
+    import_demo(store)
+    store.close()
+    target = tmp_path / "Kommunale Resilienz.qdpx"
+    target.write_bytes(b"alt")
+    assert_user_error(qualcode("export", "qdpx", str(target), db=db), "exists already")
+    assert target.read_bytes() == b"alt"
+    assert_user_error(qualcode("export", "qdpx", str(tmp_path / "projekt.zip"), db=db),
+                      "must end in .qdpx")
+    done = qualcode("export", "qdpx", str(target), "--force", db=db)
+    assert done.code == 0, done.err
+    with zipfile.ZipFile(target) as archive:
+        project = etree.fromstring(archive.read("project.qde"))
+    assert project.get("name") == "Kommunale Resilienz"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Kommunale Resilienz.qdpx", "q.db"]

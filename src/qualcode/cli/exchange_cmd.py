@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli.context import echo, note, print_json, store_from
+from qualcode.cli.context import echo, note, print_json, progress_line, store_from
 from qualcode.cli.export_cmd import export_app
 from qualcode.errors import InvalidInput
 
@@ -21,10 +21,14 @@ def export_qdpx(
 ) -> None:
     """Write a REFI-QDA project for MAXQDA, ATLAS.ti, NVivo and QualCoder."""
     from qualcode.exchange.refi import export_project
+    from qualcode.exports.files import write_with
 
-    if file.exists() and not force:
-        raise InvalidInput(f"{file} exists already; use --force to overwrite it.")
-    counts = export_project(store_from(ctx), file, name)
+    if file.suffix.lower() != ".qdpx":
+        raise InvalidInput(f"{file}: a REFI-QDA project file must end in .qdpx.")
+    counts: dict[str, int] = {}
+    with progress_line() as progress:
+        write_with(file, force, lambda p: counts.update(
+            export_project(store_from(ctx), p, name or file.stem, progress)))
     echo(f"Wrote {file}: {counts['sources']} sources, {counts['codes']} codes, "
          f"{counts['codings']} codings, {counts['users']} coders, {counts['notes']} memos.")
 
@@ -37,7 +41,8 @@ def import_qdpx(
     """Import a REFI-QDA project; coders, codes and documents are matched, not doubled."""
     from qualcode.exchange.refi_import import import_project
 
-    report = import_project(store_from(ctx), file)
+    with progress_line() as progress:
+        report = import_project(store_from(ctx), file, progress)
     if json_output:
         print_json(report)
         return

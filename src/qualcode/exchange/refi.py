@@ -31,6 +31,7 @@ from qualcode.models import (
     DocumentVersion,
     Memo,
 )
+from qualcode.progress import Progress, counted
 from qualcode.services.lookup import code_paths
 from qualcode.store import Store
 
@@ -112,7 +113,8 @@ def export_codebook(store: Store, path: Path) -> None:
     tree.write(str(path), xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def export_project(store: Store, path: Path, name: str | None = None) -> dict[str, int]:
+def export_project(store: Store, path: Path, name: str | None = None,
+                   progress: Progress | None = None) -> dict[str, int]:
     """Write a .qdpx; returns counts of what it holds."""
     p = f"{{{PROJECT_NS}}}"
     root = etree.Element(f"{p}Project", nsmap={None: PROJECT_NS},
@@ -139,7 +141,8 @@ def export_project(store: Store, path: Path, name: str | None = None) -> dict[st
         code_notes = {m.target_id: m for m in session.scalars(
             select(Memo).where(Memo.target == "code"))}
         sources = etree.Element(f"{p}Sources")
-        for doc in session.scalars(select(Document).order_by(Document.name)):
+        documents = list(session.scalars(select(Document).order_by(Document.name)))
+        for doc in counted(documents, len(documents), "writing sources", progress, every=1):
             counts["codings"] += _source(session, sources, doc, p, paths, coder_guids, files,
                                          notes, doc_notes)
             counts["sources"] += 1

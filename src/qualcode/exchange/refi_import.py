@@ -20,6 +20,7 @@ from sqlalchemy import insert, select
 from qualcode.errors import InvalidInput
 from qualcode.exchange.refi import ANCHOR, guid
 from qualcode.models import Code, Coding, Document, Memo, utcnow
+from qualcode.progress import Progress, counted
 from qualcode.services.lookup import code_paths, current_version, find_coder
 from qualcode.store import Store
 
@@ -274,7 +275,7 @@ def _coding(archive: _Archive, element: etree._Element, known: set[str], start: 
 # -- writing ---------------------------------------------------------------------------------
 
 
-def import_project(store: Store, path: Path) -> ExchangeReport:
+def import_project(store: Store, path: Path, progress: Progress | None = None) -> ExchangeReport:
     users, codes, sources, _, project_notes, warnings = read_project(path)
     report = ExchangeReport(warnings=list(warnings))
     with store.write() as session:
@@ -283,7 +284,7 @@ def import_project(store: Store, path: Path) -> ExchangeReport:
         for user_guid, name in users.items():
             coder_ids[user_guid] = find_coder(session, name, create=True).id
         fallback = None
-        for source in sources:
+        for source in counted(sources, len(sources), "importing sources", progress, every=1):
             version_id = _write_source(session, source, report)
             have = set(session.execute(select(Coding.code_id, Coding.coder_id, Coding.start,
                                               Coding.end).where(Coding.version_id == version_id)))
