@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -83,3 +84,57 @@ def test_store_with_data_at_first_revision_upgrades_without_loss(tmp_path: Path)
         assert len(backups) == 1
         with sqlite3.connect(backups[0]) as conn:
             assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (first,)
+
+
+def _store_at(path: Path, revision: str) -> None:
+    engine = make_engine(f"sqlite:///{path}")
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    engine.dispose()
+
+
+TABLES = ("documents", "document_versions", "document_variables", "segments", "codes",
+          "coders", "codings", "memos")
+
+
+def _rows(path: Path) -> dict[str, list[tuple]]:
+    with sqlite3.connect(path) as conn:
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in TABLES}
+
+
+def test_checks_without_in_lists_keep_data_indexes_and_rules(tmp_path: Path) -> None:
+    path = tmp_path / "0003.db"
+    _store_at(path, "0003_lexicon")
+    _fill_first_revision(path)
+    with sqlite3.connect(path) as conn:
+        conn.executescript("""
+            INSERT INTO document_variables (id, document_id, name, value, value_type)
+                VALUES (1, 1, 'Bundesland', 'Sachsen', 'text');
+            INSERT INTO segments (id, version_id, kind, position, start, "end", parent_id)
+                VALUES (1, 1, 'turn', 0, 0, 41, NULL), (2, 1, 'sentence', 0, 12, 37, 1);
+            UPDATE codings SET anchor_status = 'fuzzy';
+            INSERT INTO memos (id, target, target_id, coder_id, text, created_at, modified_at)
+                VALUES (1, 'coding', 1, 1, 'Übergang „Vernetzung“', '2024-03-01',
+                        '2024-03-01');
+        """)
+    before = _rows(path)
+    open_store(str(path)).close()  # upgrades to head
+    assert _rows(path) == before
+    fresh = tmp_path / "neu.db"
+    open_store(str(fresh)).close()
+    with sqlite3.connect(path) as old, sqlite3.connect(fresh) as new:
+        def schema(conn: sqlite3.Connection) -> set[tuple]:
+            return set(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE "
+                                    "'sqlite_%' AND name NOT LIKE 'search_fts%'"))
+
+        assert schema(old) == schema(new)
+        tables = " ".join(sql for (sql,) in old.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table'") if sql)
+        assert " IN (" not in tables and "anchor_status = 'unplaced'" in tables
+        old.execute("PRAGMA foreign_keys = ON")
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            old.execute("UPDATE codings SET anchor_status = 'verloren'")
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            old.execute("UPDATE segments SET kind = 'absatz'")

@@ -7,11 +7,13 @@ pays for it.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from qualcode.errors import StoreError
 from qualcode.store.engine import WRITE
@@ -55,22 +57,48 @@ def upgrade_to_head(store: Store, target: str = "head") -> str | None:
     from qualcode.store.store import current_revision
 
     config = alembic_config()
-    with store.engine.connect().execution_options(**{WRITE: True}) as conn:
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(7352001)"))
-            revision = current_revision(conn)
-            if revision == HEAD and target == "head":
-                return None
-            if revision is not None and revision not in known_revisions():
-                raise StoreError(
-                    f"The store is at revision {revision}, which this qualcode does not know; "
-                    "it was written by a newer version."
-                )
-            backup = _backup_sqlite(store.url, revision) if revision is not None else None
-            config.attributes["connection"] = conn
-            command.upgrade(config, target)
-        return backup
+    with store.engine.connect().execution_options(**{WRITE: True}) as conn, \
+            _sqlite_foreign_keys_off(conn), conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(7352001)"))
+        revision = current_revision(conn)
+        if revision == HEAD and target == "head":
+            return None
+        if revision is not None and revision not in known_revisions():
+            raise StoreError(
+                f"The store is at revision {revision}, which this qualcode does not know; "
+                "it was written by a newer version."
+            )
+        backup = _backup_sqlite(store.url, revision) if revision is not None else None
+        config.attributes["connection"] = conn
+        command.upgrade(config, target)
+        _check_foreign_keys(conn)
+    return backup
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(conn: Connection) -> Iterator[None]:
+    """SQLite rebuilds a table to change it; with foreign keys on, dropping the old table
+    would cascade into the new one (segments point at segments) and delete rows.
+
+    The pragma only takes effect outside a transaction, so it is set on the driver's
+    connection before the migration's transaction begins; the keys are checked at its end.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite" and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+        raise StoreError("Upgrading the store would break references between its tables; "
+                         "nothing was changed.")
 
 
 def _backup_sqlite(url: str, revision: str) -> str | None:

@@ -120,7 +120,8 @@ def _closing_on_error(store: Store) -> Iterator[None]:
                         f"{_reason(exc)}.") from exc
     except DatabaseError as exc:
         store.close()
-        raise UserError(f"The file {display_url(store.url)} is not a qualcode store "
+        what = "file" if store.url.startswith("sqlite") else "database"
+        raise UserError(f"The {what} {display_url(store.url)} is not a qualcode store "
                         f"({_reason(exc)}).") from exc
     except BaseException:
         store.close()
