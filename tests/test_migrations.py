@@ -61,12 +61,7 @@ def _fill_first_revision(path: Path) -> None:
 def test_store_with_data_at_first_revision_upgrades_without_loss(tmp_path: Path) -> None:
     path = tmp_path / "alt.db"
     first = _revisions()[0]
-    engine = make_engine(f"sqlite:///{path}")
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, first)
-    engine.dispose()
+    _store_at(path, first)
     _fill_first_revision(path)
 
     store = open_store(str(path))
