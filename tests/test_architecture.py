@@ -15,6 +15,17 @@ CORE = [
     "qualcode.services.codings",
     "qualcode.services.documents",
     "qualcode.services.status",
+    "qualcode.services.history",
+    "qualcode.search.engine",
+    "qualcode.agreement.compute",
+    "qualcode.exports.quote_files",
+    "qualcode.exports.matrices",
+    "qualcode.exports.matrix_files",
+    "qualcode.exports.records",
+    "qualcode.exchange.refi",
+    "qualcode.exchange.refi_import",
+    "qualcode.store.columns",
+    "qualcode.progress",
 ]
 FRONT_END_PACKAGES = ("textual", "typer", "click")
 
@@ -42,3 +53,12 @@ def test_cli_start_does_not_import_heavy_libraries() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == ""
+
+
+def test_the_top_level_is_as_the_design_card_says() -> None:
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    for name in ("pyproject.toml", "README.md", "migrations", "src/qualcode", "codebooks",
+                 "transcripts", "exports", "tests"):
+        assert (repo / name).exists(), name
