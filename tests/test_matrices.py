@@ -130,8 +130,14 @@ def test_turn_and_sentence_semantics(coded: str, semantics: str, window: int) ->
 
     reach = 0 if semantics == "turn" else window
     expected = _brute_force(rows, lambda a, b: abs(unit(a) - unit(b)) <= reach)
-    matrix = cooccurrence(store, MatrixFilter(semantics=semantics, window=window))
+    matrix = cooccurrence(store, MatrixFilter(semantics=semantics, window=window), jaccard=True)
     _check(matrix, expected, rows)
+    # Jaccard on units: the (document, coder, unit) places coded with both codes / with either
+    places = {code: {(r[0], r[1], unit(r)) for r in rows if r[2] == code} for code in matrix.codes}
+    for i, a in enumerate(matrix.codes):
+        for j, b in enumerate(matrix.codes):
+            share = len(places[a] & places[b]) / len(places[a] | places[b])
+            assert matrix.jaccard[i, j] == pytest.approx(share), (a, b)
 
 
 def test_coder_and_variable_subsets(coded: str) -> None:

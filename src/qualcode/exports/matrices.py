@@ -7,9 +7,10 @@ number of codings. Every coding becomes an interval in a unit space (code points
 sentence index) and its partners are found with one sorted search, so a million codings need
 no pairwise join.
 
-Jaccard is taken on the coded text: the code points coded with both codes over those coded with
-either (overlap semantics; on units for the others). The c-coefficient is n12 / (n1 + n2 - n12)
-on the counts, as ATLAS.ti reports it.
+Jaccard is taken on what was coded: with overlap semantics the code points coded with both
+codes over those coded with either; with turn or sentence semantics the units (the turn or
+sentence a coding starts in) coded with both over those coded with either. The c-coefficient
+is n12 / (n1 + n2 - n12) on the counts, as ATLAS.ti reports it.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def cooccurrence(store: Store, wanted: MatrixFilter, *, jaccard: bool = False,
     elif wanted.semantics == "overlap":
         shares = coverage_jaccard(arrays, code_index, len(used), progress)
     else:
-        shares = c.copy()
+        shares = unit_jaccard(arrays, code_index, starts, len(used))
     return CooccurrenceMatrix([paths[cid] for cid in used], counts, shares, c)
 
 
@@ -243,6 +244,21 @@ def coverage_jaccard(arrays: CodingArrays, code: np.ndarray, size: int,
     union = covered[:, None] + covered[None, :] - both
     result = np.zeros_like(both)
     np.divide(both, union, out=result, where=union > 0)
+    return result
+
+
+def unit_jaccard(arrays: CodingArrays, code: np.ndarray, unit: np.ndarray,
+                 size: int) -> np.ndarray:
+    """|units coded with both| / |units coded with either|, per coder and document, summed."""
+    triples = np.unique(np.stack([arrays.version, arrays.coder, unit, code], axis=1), axis=0)
+    version, coder, where, which = triples.T
+    # each (unit, code) once: two codes share a unit exactly when their unit intervals meet
+    both = pair_counts(version, coder, which, where, where + 1, size).astype(float)
+    covered = np.bincount(which, minlength=size).astype(float)
+    union = covered[:, None] + covered[None, :] - both
+    result = np.zeros_like(both)
+    np.divide(both, union, out=result, where=union > 0)
+    np.fill_diagonal(result, 1.0)
     return result
 
 
