@@ -169,3 +169,36 @@ def test_search_of_corpus_words_does_not_load_the_lemmatizer(tmp_path: Path) -> 
                           check=True)
     count, loaded = done.stdout.split()
     assert int(count) > 10 and loaded == "False"
+
+
+def test_an_empty_lexicon_is_filled_by_the_first_search(tmp_path: Path) -> None:
+    """Stores upgraded from revision 0002 have documents but no lexicon."""
+    import subprocess
+    import sys
+
+    from sqlalchemy import delete, func, select
+
+    from qualcode.models import LexiconEntry
+    from qualcode.store import open_store
+
+    db = tmp_path / "alt.db"
+    store = open_store(str(db))
+    import_demo(store)
+    query = "Netzwerken OR Helferkreise OR „Straße der Begegnung“"
+    expected = [(h.document, h.start, h.end) for h in search(store, query, limit=None).hits]
+    with store.write() as session:
+        session.execute(delete(LexiconEntry))
+    found = [(h.document, h.start, h.end) for h in search(store, query, limit=None).hits]
+    assert found == expected and len(found) > 10
+    with store.read() as session:
+        assert (session.scalar(select(func.count()).select_from(LexiconEntry)) or 0) > 1000
+    store.close()
+    script = (
+        "import sys\n"
+        "from qualcode.store import open_store\n"
+        "from qualcode.search.engine import search\n"
+        f"print(len(search(open_store({str(db)!r}), {query!r}).hits), "
+        "'simplemma' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split()[1] == "False"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from qualcode.models import Coding, Segment
 from qualcode.search.engine import Filters, hits_in_turn, matching_turns, turn_texts
-from qualcode.search.lexicon import Lexicon
+from qualcode.search.lexicon import Lexicon, ensure_lexicon
 from qualcode.search.query import parse_query
 from qualcode.services import audit
 from qualcode.services.lookup import code_path, find_code, find_coder
@@ -38,6 +38,7 @@ def autocode(store: Store, query: str, *, code: str, coder: str, scope: Scope = 
              filters: Filters | None = None, dry_run: bool = False) -> Autocoded:
     """Code every hit (or its sentence or turn); ranges the coder already has are skipped."""
     node = parse_query(query)
+    ensure_lexicon(store)
     with store.write() as session:
         code_row = find_code(session, code)
         coder_row = find_coder(session, coder, create=True)

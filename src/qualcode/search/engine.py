@@ -11,7 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from qualcode.errors import NotFound
 from qualcode.models import Document, DocumentVariable, DocumentVersion, Segment, Speaker
-from qualcode.search.lexicon import Lexicon
+from qualcode.search.lexicon import Lexicon, ensure_lexicon
 from qualcode.search.query import And, Node, Not, Or, Phrase, Prefix, Term, parse_query
 from qualcode.search.query import positive_leaves as leaves
 from qualcode.store import Store
@@ -59,6 +59,7 @@ class SearchResult:
 def search(store: Store, query: str, filters: Filters | None = None, *,
            limit: int | None = DEFAULT_LIMIT) -> SearchResult:
     """Hits for ``query``; hits are read from the first ``limit`` matching turns (None: all)."""
+    ensure_lexicon(store)
     with store.read() as session:
         lexicon = Lexicon(session, store.url)
         node = parse_query(query)

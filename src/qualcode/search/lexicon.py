@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from qualcode.models import LexiconEntry
+from qualcode.models import DocumentVersion, LexiconEntry
+from qualcode.store import Store
 from qualcode.transcripts.nlp import lemma as lemmatize
 
 WORD = re.compile(r"\w+")
@@ -27,6 +28,22 @@ def record_words(session: Session, texts: Iterable[str]) -> None:
     statement = dialect.insert(LexiconEntry).on_conflict_do_nothing(index_elements=["word"])
     for start in range(0, len(rows), 5000):
         session.execute(statement, rows[start:start + 5000])
+
+
+def ensure_lexicon(store: Store) -> None:
+    """Fill an empty lexicon from the documents, once.
+
+    Stores upgraded from revision 0002 have documents but no lexicon; without it every search
+    would load the lemmatizer (about 120 MB) to lemmatize words the corpus already has.
+    """
+    with store.read() as session:
+        if session.scalar(select(LexiconEntry.word).limit(1)) is not None:
+            return
+        if session.scalar(select(DocumentVersion.id).limit(1)) is None:
+            return
+    with store.write() as session:
+        if session.scalar(select(LexiconEntry.word).limit(1)) is None:  # not filled meanwhile
+            record_words(session, session.scalars(select(DocumentVersion.text)))
 
 
 # Per store URL: (row count when read, word -> lemma, all lemmas). Shared by threads.
