@@ -215,3 +215,23 @@ def test_bad_requests_are_one_sentence_and_leave_no_file(demo: str, tmp_path: Pa
     blocked.write_text("kein Ordner", encoding="utf-8")
     assert_user_error(qualcode("export", "quotes", "-o", str(blocked / "x.xlsx"), db=demo),
                       "cannot be written")
+
+
+def test_quote_and_codings_exports_on_both_stores(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from qualcode.exports.codings_file import coding_rows, count_codings, write_codings
+    from qualcode.exports.quote_files import export_quote_table
+    from tests.helpers import INTERVIEW, add_interview
+
+    load_study_codebook(store)
+    add_interview(store)
+    start = INTERVIEW.index("Der Helferkreis")
+    end = INTERVIEW.index("geschafft.") + len("geschafft.")
+    add_coding(store, document="Interview Neuweiler", code="Strukturen zur Einbindung "
+               "Engagierter", coder="anna", start=start, end=end)
+    table = export_quote_table(store, QuoteFilter(context=20), tmp_path / "z.docx", "docx")
+    assert [q.quote for q in table.quotes] == [" ".join(INTERVIEW[start:end].split())]
+    text = "\n".join(p.text for p in DocxDocument(str(tmp_path / "z.docx")).paragraphs)
+    assert "„Der Helferkreis aus 2015 war sofort wieder da" in text and "🙂" in text
+    write_codings(tmp_path / "c.jsonl", coding_rows(store), count_codings(store), "jsonl")
+    row = json.loads((tmp_path / "c.jsonl").read_text(encoding="utf-8"))
+    assert (row["start"], row["end"], row["coder"]) == (start, end, "anna")
