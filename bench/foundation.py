@@ -1,4 +1,5 @@
-"""Foundation figures: CLI start-up, one coding committed as the TUI does it, bulk insert.
+"""Foundation figures: CLI start-up, one coding committed as the TUI does it, bulk insert,
+undo and redo of a big batch.
 
 Targets (issue 2): ``qualcode status`` under 0.5 s on a store with the demo corpus; one coding
 written and committed with a median under 5 ms on SQLite; 1,000,000 codings bulk-inserted in
@@ -67,6 +68,18 @@ def bulk(store: Store) -> dict[str, float]:
     return {"codings": BULK, "seconds": round(seconds, 3)}
 
 
+def undo_big_batch(store: Store) -> dict[str, object]:
+    """Undo and redo one autocode batch of a couple of thousand codings."""
+    from qualcode.search.autocode import autocode
+    from qualcode.services.history import redo, undo
+
+    done = autocode(store, "und OR die OR der OR wir OR ist", code="Wohnen und Unterbringung",
+                    coder="bench-undo")
+    return {"codings": done.created,
+            "undo_seconds": round(timed(lambda: undo(store, "bench-undo")), 3),
+            "redo_seconds": round(timed(lambda: redo(store, "bench-undo")), 3)}
+
+
 def run() -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
@@ -74,6 +87,7 @@ def run() -> dict[str, object]:
         figures: dict[str, object] = {
             "status_startup": {**status_startup(db), "target_ms": 500},
             "coding_commit_sqlite": {**coding_commit(store), "target_median_ms": 5},
+            "undo_autocode_batch_sqlite": undo_big_batch(store),
             "bulk_insert_sqlite": {**bulk(store), "target_seconds": 10},
         }
         store.close()
