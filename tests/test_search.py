@@ -202,3 +202,28 @@ def test_an_empty_lexicon_is_filled_by_the_first_search(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True)
     assert done.stdout.split()[1] == "False"
+
+
+@pytest.mark.postgres
+def test_a_reader_without_write_rights_still_searches(pg_url: str) -> None:
+    import uuid
+
+    from sqlalchemy import delete, text
+
+    from qualcode.models import LexiconEntry
+    from qualcode.store import open_store
+
+    store = open_store(pg_url)
+    import_demo(store)
+    query = "Netzwerken OR Helferkreise"
+    expected = [(h.document, h.start, h.end) for h in search(store, query, limit=None).hits]
+    reader = "leser_" + uuid.uuid4().hex[:8]
+    with store.write() as session:
+        session.execute(delete(LexiconEntry))
+        session.execute(text(f"CREATE ROLE {reader} LOGIN"))
+        session.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {reader}"))
+    store.close()
+    as_reader = open_store(pg_url.replace("://postgres@", f"://{reader}@"))
+    found = [(h.document, h.start, h.end) for h in search(as_reader, query, limit=None).hits]
+    as_reader.close()
+    assert found == expected and len(found) > 10

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from qualcode.models import DocumentVersion, LexiconEntry
@@ -41,9 +42,12 @@ def ensure_lexicon(store: Store) -> None:
             return
         if session.scalar(select(DocumentVersion.id).limit(1)) is None:
             return
-    with store.write() as session:
-        if session.scalar(select(LexiconEntry.word).limit(1)) is None:  # not filled meanwhile
-            record_words(session, session.scalars(select(DocumentVersion.text)))
+    try:
+        with store.write() as session:
+            if session.scalar(select(LexiconEntry.word).limit(1)) is None:  # not filled meanwhile
+                record_words(session, session.scalars(select(DocumentVersion.text)))
+    except DBAPIError:
+        pass  # e.g. a reader without write rights: search works without it, only heavier
 
 
 # Per store URL: (row count when read, word -> lemma, all lemmas). Shared by threads.
