@@ -12,9 +12,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from qualcode.models import Base
-from qualcode.store import open_store
+from qualcode.store import Store, open_store
 from qualcode.store.engine import make_engine
-from qualcode.store.migrate import alembic_config
+from qualcode.store.migrate import alembic_config, upgrade_to_head
 from qualcode.store.schema import HEAD
 
 
@@ -115,7 +115,10 @@ def test_checks_without_in_lists_keep_data_indexes_and_rules(tmp_path: Path) -> 
                         '2024-03-01');
         """)
     before = _rows(path)
-    open_store(str(path)).close()  # upgrades to head
+    url = f"sqlite:///{path}"
+    store = Store(url=url, engine=make_engine(url))
+    upgrade_to_head(store, "0004_checks_without_in_lists")
+    store.close()
     assert _rows(path) == before
     fresh = tmp_path / "neu.db"
     open_store(str(fresh)).close()
@@ -133,3 +136,26 @@ def test_checks_without_in_lists_keep_data_indexes_and_rules(tmp_path: Path) -> 
             old.execute("UPDATE codings SET anchor_status = 'verloren'")
         with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
             old.execute("UPDATE segments SET kind = 'absatz'")
+
+
+def test_word_counts_are_filled_for_existing_versions(tmp_path: Path) -> None:
+    from qualcode.services.documents import list_documents
+
+    path = tmp_path / "0004.db"
+    _store_at(path, "0004_checks_without_in_lists")
+    _fill_first_revision(path)  # 'Moderation: Wie läuft die Vernetzung? 🙂'
+    with sqlite3.connect(path) as conn:
+        conn.executescript("""
+            INSERT INTO segments (id, version_id, kind, position, start, "end")
+                VALUES (1, 1, 'turn', 0, 12, 41);
+            INSERT INTO documents (id, name, created_at) VALUES (2, 'Notiz', '2024-03-02');
+            INSERT INTO document_versions (id, document_id, number, text, sha256, imported_at)
+                VALUES (2, 2, 1, 'Ohne Sprecher: vier Wörter hier', 'y', '2024-03-02');
+        """)
+    store = open_store(str(path))
+    try:
+        words = {d.name: d.words for d in list_documents(store)}
+    finally:
+        store.close()
+    # the turn holds "Wie läuft die Vernetzung? 🙂": five words; the note has no turns
+    assert words == {"Fokusgruppe Talbrück": 5, "Notiz": 5}

@@ -94,6 +94,9 @@ class DocumentVersion(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     source_path: Mapped[str | None] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Words inside speaker turns (the whole text when it has none), counted at import so
+    # that listing documents needs no text.
+    words: Mapped[int | None] = mapped_column(Integer)
 
     document: Mapped[Document] = relationship(back_populates="versions")
 

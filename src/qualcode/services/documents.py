@@ -53,7 +53,7 @@ def add_document(store: Store, new: NewDocument, *, actor: str = "system") -> Do
             raise InvalidInput(f"A document named {new.name!r} exists already.")
         doc = Document(name=new.name)
         version = DocumentVersion(number=1, text=text, sha256=sha256(text),
-                                  source_path=new.source_path)
+                                  source_path=new.source_path, words=len(text.split()))
         doc.versions.append(version)
         doc.variables.extend(
             DocumentVariable(name=v.name, value=v.value, value_type=v.value_type)
@@ -105,7 +105,14 @@ def list_documents(store: Store, *, coder: str | None = None) -> list[DocumentSu
     from qualcode.models import Coder, Coding, Segment
 
     with store.read() as session:
-        versions = _current_versions(session)
+        newest = select(DocumentVersion.document_id, func.max(DocumentVersion.number)
+                        .label("number")).group_by(DocumentVersion.document_id).subquery()
+        versions = {document_id: (version_id, number, words or 0)
+                    for document_id, version_id, number, words in session.execute(
+                        select(DocumentVersion.document_id, DocumentVersion.id,
+                               DocumentVersion.number, DocumentVersion.words)
+                        .join(newest, (newest.c.document_id == DocumentVersion.document_id)
+                              & (newest.c.number == DocumentVersion.number)))}
         turns = dict(session.execute(
             select(Segment.version_id, func.count()).where(Segment.kind == "turn")
             .group_by(Segment.version_id)).all())
@@ -115,12 +122,12 @@ def list_documents(store: Store, *, coder: str | None = None) -> list[DocumentSu
         codings = dict(session.execute(codings_query).all())
         variables = _variables(session)
         summaries = []
-        for doc in session.scalars(select(Document).order_by(Document.name)):
-            version = versions[doc.id]
+        for doc_id, name in session.execute(select(Document.id, Document.name)
+                                            .order_by(Document.name)):
+            version_id, number, words = versions[doc_id]
             summaries.append(DocumentSummary(
-                doc.id, doc.name, version.number, variables.get(doc.id, {}),
-                turns.get(version.id, 0), _word_count(session, version.id, version.text),
-                codings.get(version.id, 0)))
+                doc_id, name, number, variables.get(doc_id, {}), turns.get(version_id, 0),
+                words, codings.get(version_id, 0)))
         return summaries
 
 
@@ -142,26 +149,8 @@ def show_document(store: Store, ref: str | int) -> DocumentView:
                             version.text, turns)
 
 
-def _current_versions(session) -> dict[int, DocumentVersion]:  # type: ignore[no-untyped-def]
-    newest: dict[int, DocumentVersion] = {}
-    for version in session.scalars(select(DocumentVersion).order_by(DocumentVersion.number)):
-        newest[version.document_id] = version
-    return newest
-
-
 def _variables(session) -> dict[int, dict[str, str | None]]:  # type: ignore[no-untyped-def]
     found: dict[int, dict[str, str | None]] = {}
     for var in session.scalars(select(DocumentVariable).order_by(DocumentVariable.name)):
         found.setdefault(var.document_id, {})[var.name] = var.value
     return found
-
-
-def _word_count(session, version_id: int, text: str) -> int:  # type: ignore[no-untyped-def]
-    """Words inside speaker turns (the whole text when there are none)."""
-    from qualcode.models import Segment
-
-    spans = session.execute(select(Segment.start, Segment.end).where(
-        Segment.version_id == version_id, Segment.kind == "turn")).all()
-    if not spans:
-        return len(text.split())
-    return sum(len(text[s:e].split()) for s, e in spans)

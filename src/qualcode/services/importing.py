@@ -208,13 +208,21 @@ def store_document(session: Session, item: Prepared, actor: str) -> FileImported
 def _new_version(session: Session, document: Document, number: int, text: str, digest: str,
                  item: Prepared) -> DocumentVersion:
     version = DocumentVersion(document_id=document.id, number=number, text=text, sha256=digest,
-                              source_path=str(item.path))
+                              source_path=str(item.path), words=word_count(item.transcript))
     session.add(version)
     _sync_variables(session, document, item)
     speakers = _sync_speakers(session, document, item)
     session.flush()
     _add_segments(session, version.id, item, speakers)
     return version
+
+
+def word_count(transcript: Transcript) -> int:
+    """Words inside speaker turns; the whole text when there are none."""
+    text = transcript.text
+    if not transcript.turns:
+        return len(text.split())
+    return sum(len(text[t.start:t.end].split()) for t in transcript.turns)
 
 
 def _sync_variables(session: Session, document: Document, item: Prepared) -> None:
