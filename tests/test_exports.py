@@ -215,6 +215,17 @@ def test_bad_requests_are_one_sentence_and_leave_no_file(demo: str, tmp_path: Pa
     blocked.write_text("kein Ordner", encoding="utf-8")
     assert_user_error(qualcode("export", "quotes", "-o", str(blocked / "x.xlsx"), db=demo),
                       "cannot be written")
+    folder = tmp_path / "ordner.xlsx"
+    folder.mkdir()
+    for command in (("export", "quotes"), ("export", "matrix"), ("export", "codings")):
+        target = folder if command[1] != "codings" else tmp_path / "ordner.csv"
+        target.mkdir(exist_ok=True)
+        assert_user_error(qualcode(*command, "-o", str(target), "--force", db=demo),
+                          "is a folder")
+    assert_user_error(qualcode("export", "matrix", "--semantics", "sentences", "--window",
+                               "-3", "-o", str(tmp_path / "w.csv"), db=demo),
+                      "--window must be 0 or more")
+    assert not list(tmp_path.glob(".qualcode-*"))
 
 
 def test_quote_and_codings_exports_on_both_stores(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, note, print_json, store_from, to_jsonable
-from qualcode.errors import InvalidInput
 
 CodersOption = Annotated[str, typer.Option(help="Comma-separated coder names: A,B[,C…].")]
 UnitOption = Annotated[str, typer.Option(
@@ -155,13 +154,12 @@ def _flat(d) -> dict[str, object]:  # type: ignore[no-untyped-def]
 def _write_table(rows: list[dict[str, object]], csv_file: Path | None,
                  xlsx_file: Path | None, *, force: bool, title: str, columns: list[str]
                  ) -> None:
-    from qualcode.exports.files import write_with
+    from qualcode.exports.files import check_target, write_with
     from qualcode.exports.records import write_records
 
     targets = [(t, fmt) for t, fmt in ((csv_file, "csv"), (xlsx_file, "xlsx")) if t is not None]
-    for target, _ in targets:
-        if target.exists() and not force:
-            raise InvalidInput(f"{target} exists already; use --force to overwrite it.")
+    for target, _ in targets:  # both checked before either is written
+        check_target(target, force=force)
     for target, fmt in targets:
         write_with(target, force, lambda p, fmt=fmt: write_records(p, rows, fmt, title=title,
                                                                   columns=columns))

@@ -58,11 +58,18 @@ def slug(text: str, limit: int = 60) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:limit].rstrip("-") or "export"
 
 
+def check_target(target: Path, *, force: bool) -> None:
+    """Refuse a folder, and an existing file unless ``force``."""
+    if target.is_dir():
+        raise InvalidInput(f"{target} is a folder; name a file to write.")
+    if target.exists() and not force:
+        raise InvalidInput(f"{target} exists already; use --force to overwrite it.")
+
+
 @contextmanager
 def atomic_file(target: Path, *, force: bool) -> Iterator[Path]:
     """A temporary path beside ``target``, renamed onto it only when writing succeeded."""
-    if target.exists() and not force:
-        raise InvalidInput(f"{target} exists already; use --force to overwrite it.")
+    check_target(target, force=force)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=".qualcode-",
@@ -75,7 +82,10 @@ def atomic_file(target: Path, *, force: bool) -> Iterator[Path]:
         yield temporary
         # mkstemp makes the file private (0600); a report gets the mode any new file would.
         os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
+        try:
+            os.replace(temporary, target)
+        except OSError as exc:
+            raise InvalidInput(f"{target} cannot be written ({exc.strerror}).") from exc
     finally:
         temporary.unlink(missing_ok=True)
 

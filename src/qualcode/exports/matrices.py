@@ -139,6 +139,8 @@ def cooccurrence(store: Store, wanted: MatrixFilter, *, jaccard: bool = False,
     """Counts and c-coefficients; Jaccard (on coded code points, costly) only when asked."""
     if wanted.semantics not in SEMANTICS:
         raise InvalidInput(f"--semantics must be one of {', '.join(SEMANTICS)}.")
+    if wanted.window < 0:
+        raise InvalidInput(f"--window must be 0 or more, not {wanted.window}.")
     if progress:
         progress(0, 1, "reading codings")
     arrays, paths, units = load_codings(store, wanted)
