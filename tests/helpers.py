@@ -42,6 +42,29 @@ def dump(store: Store, *tables: str) -> dict[str, list[tuple]]:
                 for t in names}
 
 
+def random_codings(store: Store, count: int, *, seed: int, codes: list[int],
+                   coders: list[int], lengths: tuple[int, int]) -> None:
+    """``count`` codings of random ranges in random document versions, bulk-inserted."""
+    import random
+
+    from sqlalchemy import select
+
+    from qualcode.models import DocumentVersion
+    from qualcode.services.codings import NewCoding, bulk_insert
+
+    rng = random.Random(seed)
+    with store.read() as session:
+        texts = dict(session.execute(select(DocumentVersion.id, DocumentVersion.text)).all())
+    rows = []
+    for _ in range(count):
+        version = rng.choice(list(texts))
+        start = rng.randrange(0, len(texts[version]) - lengths[1])
+        end = start + rng.randint(*lengths)
+        rows.append(NewCoding(version, rng.choice(codes), rng.choice(coders), start, end,
+                              texts[version][start:end]))
+    bulk_insert(store, rows)
+
+
 def import_demo(store: Store, kind: str = "txt") -> None:
     from qualcode.services.importing import import_paths
     from tests.conftest import REPO

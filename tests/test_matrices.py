@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from itertools import combinations
 from pathlib import Path
 
@@ -12,13 +11,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select, text
 
 from qualcode.exports.matrices import MatrixFilter, cooccurrence, document_code_matrix
-from qualcode.models import Coder, Coding, DocumentVersion, Segment
+from qualcode.models import Coder, Coding, Segment
 from qualcode.services.codes import code_tree
-from qualcode.services.codings import NewCoding, bulk_insert
 from qualcode.services.lookup import code_paths, find_coder
 from qualcode.store import open_store
 from tests.cli import qualcode
-from tests.helpers import import_demo, load_study_codebook
+from tests.helpers import import_demo, load_study_codebook, random_codings
 
 
 @pytest.fixture(scope="module")
@@ -27,20 +25,10 @@ def coded(tmp_path_factory: pytest.TempPathFactory) -> str:
     store = open_store(str(db))
     load_study_codebook(store)
     import_demo(store)
-    rng = random.Random(11)
     codes = [c.id for c in code_tree(store) if c.depth == 1][:8]
     with store.write() as session:
         coders = [find_coder(session, n, create=True).id for n in ("anna", "björn")]
-        versions = dict(session.execute(select(DocumentVersion.id, DocumentVersion.text))
-                        .all())
-    rows = []
-    for _ in range(600):
-        version = rng.choice(list(versions))
-        start = rng.randrange(0, len(versions[version]) - 400)
-        end = start + rng.randint(20, 400)
-        rows.append(NewCoding(version, rng.choice(codes), rng.choice(coders), start, end,
-                              versions[version][start:end]))
-    bulk_insert(store, rows)
+    random_codings(store, 600, seed=11, codes=codes, coders=coders, lengths=(20, 400))
     store.close()
     return str(db)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import random
 from pathlib import Path
 
 import pytest
@@ -13,12 +12,11 @@ from qualcode.cli.context import ProgressLine
 from qualcode.exports import matrices, quote_files
 from qualcode.exports.matrices import MatrixFilter, cooccurrence
 from qualcode.exports.quotes import QuoteFilter, quote_table
-from qualcode.models import Code, DocumentVersion
+from qualcode.models import Code
 from qualcode.progress import counted
-from qualcode.services.codings import NewCoding, bulk_insert
 from qualcode.services.lookup import find_coder
 from qualcode.store import open_store
-from tests.helpers import import_demo, load_study_codebook
+from tests.helpers import import_demo, load_study_codebook, random_codings
 
 Events = list[tuple[int, int, str]]
 
@@ -48,17 +46,8 @@ def coded(tmp_path_factory: pytest.TempPathFactory) -> str:
     import_demo(store)
     with store.write() as session:
         coder = find_coder(session, "anna", create=True).id
-        texts = dict(session.execute(select(DocumentVersion.id, DocumentVersion.text)).all())
         codes = list(session.scalars(select(Code.id).where(Code.parent_id.is_not(None))))
-    rng = random.Random(8)
-    rows = []
-    for _ in range(1200):
-        version = rng.choice(list(texts))
-        start = rng.randrange(0, len(texts[version]) - 200)
-        end = start + rng.randint(30, 200)
-        rows.append(NewCoding(version, rng.choice(codes), coder, start, end,
-                              texts[version][start:end]))
-    bulk_insert(store, rows)
+    random_codings(store, 1200, seed=8, codes=codes, coders=[coder], lengths=(30, 200))
     store.close()
     return str(db)
 
