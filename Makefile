@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench fuzz stress clean
 
 $(BIN)/qualcode: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,16 @@ test: $(BIN)/qualcode
 
 lint: $(BIN)/qualcode
 	$(BIN)/ruff check src tests bench migrations
+
+## Property-based tests of every reader, with many more examples than the suite runs.
+fuzz: $(BIN)/qualcode
+	./scripts/ensure-postgres
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -n 2 -q -m fuzz
+
+## Concurrent writers: 10 rounds of 8 processes x 500 codings, on SQLite and PostgreSQL.
+stress: $(BIN)/qualcode
+	./scripts/ensure-postgres
+	QUALCODE_STRESS_ROUNDS=10 $(BIN)/pytest -q -m stress
 
 ## Benchmarks (not part of the tests): figures as JSON.
 bench: $(BIN)/qualcode

@@ -13,12 +13,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from qualcode.store import Store, open_store
 from tests.pgserver import PostgresServer, find_pg_bin
 
 REPO = Path(__file__).resolve().parents[1]
 CODEBOOK = REPO / "codebooks" / "kommunale-resilienz.yaml"
+
+# Property-based tests: a few examples in the suite, many with `make fuzz`.
+_QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+          HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("fuzz", max_examples=3000, deadline=None, suppress_health_check=_QUIET)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
