@@ -1,0 +1,61 @@
+"""Size limits every reader enforces, and the guard for zip archives (.docx, .odt, .qdpx).
+
+A reader refuses input beyond its limits with one sentence naming the file, before it reads
+the content: a zip member's declared size is checked against the limits before it is opened
+(Python's ``zipfile`` never returns more than a member declares, so the declaration binds),
+and a member that expands far more than text does is refused as a zip bomb. The limits are
+documented in ``docs/transcripts.md`` and ``docs/exchange.md``.
+"""
+
+from __future__ import annotations
+
+import zipfile
+
+from qualcode.errors import InvalidInput
+
+MIB = 1024 * 1024
+# Compressed text rarely shrinks below a 20th; a member past this ratio is a zip bomb.
+MAX_COMPRESSION_RATIO = 100
+# Small members may compress better than that (empty styles, repeated tags) and do no harm.
+RATIO_CHECKED_FROM = 8 * MIB
+
+
+def guard_zip(archive: zipfile.ZipFile, where: str, *, max_member: int, max_total: int,
+              max_members: int = 100_000) -> None:
+    """Refuse an archive whose members are too many, too large or expand suspiciously."""
+    members = archive.infolist()
+    if len(members) > max_members:
+        raise InvalidInput(f"{where}: the archive holds {len(members):,} files, more than the "
+                           f"limit of {max_members:,}.")
+    total = 0
+    for member in members:
+        size = member.file_size
+        if size > max_member:
+            raise InvalidInput(f"{where}: an archive member expands to {_mib(size)}, more than "
+                               f"the limit of {_mib(max_member)}.")
+        ratio = size // max(member.compress_size, 1)
+        if size >= RATIO_CHECKED_FROM and ratio > MAX_COMPRESSION_RATIO:
+            raise InvalidInput(f"{where}: an archive member expands {ratio:,} times (more than "
+                               f"{MAX_COMPRESSION_RATIO} times is refused as a zip bomb).")
+        total += size
+    if total > max_total:
+        raise InvalidInput(f"{where}: the archive expands to {_mib(total)}, more than the limit "
+                           f"of {_mib(max_total)}.")
+
+
+def open_zip(path: object, where: str, *, max_member: int, max_total: int) -> zipfile.ZipFile:
+    """Open a zip archive and check its members against the limits (the caller closes it)."""
+    try:
+        archive = zipfile.ZipFile(path)  # type: ignore[arg-type]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InvalidInput(f"{where}: is not a readable zip archive.") from exc
+    try:
+        guard_zip(archive, where, max_member=max_member, max_total=max_total)
+    except BaseException:
+        archive.close()
+        raise
+    return archive
+
+
+def _mib(size: int) -> str:
+    return f"{size / MIB:,.0f} MB"
