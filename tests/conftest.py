@@ -8,6 +8,7 @@ server binaries PostgreSQL tests skip, except under CI (CI=true), where they fai
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,6 +70,29 @@ def store(store_url: str) -> Iterator[Store]:
     opened = open_store(store_url)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project (study codebook, demo .docx transcripts) built once per session."""
+    from qualcode.codebook.parse import read_codebook
+    from qualcode.codebook.sync import load_codebook
+    from tests.helpers import import_demo
+
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    store = open_store(str(path))
+    load_codebook(store, read_codebook(CODEBOOK))
+    import_demo(store, "docx")
+    store.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> str:
+    """A copy of the demo project of one's own."""
+    target = tmp_path / "demo.db"
+    shutil.copy(demo_template, target)
+    return str(target)
 
 
 @pytest.fixture

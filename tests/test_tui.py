@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -17,28 +16,6 @@ from qualcode.store import open_store
 from qualcode.tui.app import QualcodeApp, make_app
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.documents import DocumentsScreen
-from tests.conftest import CODEBOOK
-from tests.helpers import import_demo
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from qualcode.codebook.parse import read_codebook
-    from qualcode.codebook.sync import load_codebook
-
-    path = tmp_path_factory.mktemp("template") / "demo.db"
-    store = open_store(str(path))
-    load_codebook(store, read_codebook(CODEBOOK))
-    import_demo(store, "docx")
-    store.close()
-    return path
-
-
-@pytest.fixture
-def demo_db(demo_template: Path, tmp_path: Path) -> str:
-    target = tmp_path / "demo.db"
-    shutil.copy(demo_template, target)
-    return str(target)
 
 
 def app_for(db: str, tmp_path: Path, coder: str | None = "anna") -> QualcodeApp:

@@ -394,21 +394,22 @@ class CodingScreen(Screen[None]):
         self.last_query = outcome.query
         self.hits = outcome.hits
         if outcome.autocode:
-            self._autocode(outcome.query)
+            self._autocode(outcome.query, outcome.documents)
         elif outcome.jump is not None:
             self.hit_index = next((i for i, h in enumerate(self.hits)
                                    if h.start == outcome.jump.start
                                    and h.document_id == outcome.jump.document_id), 0)
             self.qapp.jump(outcome.jump, self)
 
-    def _autocode(self, query: str) -> None:
+    def _autocode(self, query: str, documents: tuple[str, ...]) -> None:
         def chosen(picked: PickedCode | None) -> None:
             from qualcode.search.autocode import autocode
+            from qualcode.search.engine import Filters
 
             if picked is None:
                 return
             done = self._call(autocode, self.qapp.store, query, code=picked.id,
-                              coder=self.qapp.coder)
+                              coder=self.qapp.coder, filters=Filters(documents=list(documents)))
             if done:
                 self.notify(f"Autocoded {done.created} hits with {done.code} "
                             f"({done.already_coded} already coded); ctrl+z undoes.")

@@ -35,6 +35,7 @@ class SearchOutcome:
     query: str
     hits: list[Hit]
     autocode: bool = False
+    documents: tuple[str, ...] = ()  # the search's scope; empty: all documents
 
 
 def _kwic(left: str, middle: str, right: str, width: int = 34) -> Text:
@@ -48,8 +49,11 @@ class SearchScreen(ModalScreen[SearchOutcome | None]):
     """Search the corpus (or this document); Enter jumps, ctrl+k autocodes every hit."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="search.close"),
-                Binding("ctrl+d", "toggle_scope", "This document / all", id="search.scope"),
-                Binding("ctrl+k", "autocode", "Autocode hits", id="search.autocode")]
+                # priority: the query input would take ctrl+d (delete right) and ctrl+k.
+                Binding("ctrl+d", "toggle_scope", "This document / all", id="search.scope",
+                        priority=True),
+                Binding("ctrl+k", "autocode", "Autocode hits", id="search.autocode",
+                        priority=True)]
 
     def __init__(self, store: Store, document: str | None, query: str = "") -> None:
         super().__init__()
@@ -124,7 +128,9 @@ class SearchScreen(ModalScreen[SearchOutcome | None]):
 
     def action_autocode(self) -> None:
         if self.hits:
-            self.dismiss(SearchOutcome(None, self.query_text, self.hits, autocode=True))
+            scope = (self.document,) if self.only_document and self.document else ()
+            self.dismiss(SearchOutcome(None, self.query_text, self.hits, autocode=True,
+                                       documents=scope))
 
 
 class RetrievalScreen(ModalScreen[Jump | None]):
