@@ -40,23 +40,17 @@ def code_path(session: Session, code: Code) -> str:
 
 
 def find_code(session: Session, ref: str | int) -> Code:
-    """A code by id, full path, or a name that is unique in the codebook."""
+    """A code by id, path, name, hotkey or unambiguous prefix (see codebook.names)."""
+    from qualcode.codebook.names import CodeName, resolve_code
+
     if isinstance(ref, int):
         code = session.get(Code, ref)
         if code is None:
             raise NotFound(f"There is no code with id {ref}.")
         return code
-    wanted = ref.strip().strip(PATH_SEPARATOR)
-    paths = code_paths(session)
-    matches = [cid for cid, path in paths.items() if path == wanted]
-    if not matches and PATH_SEPARATOR not in wanted:
-        matches = [cid for cid, path in paths.items() if path.rsplit("/", 1)[-1] == wanted]
-    if not matches:
-        raise NotFound(f"There is no code {ref!r} in the codebook.")
-    if len(matches) > 1:
-        options = ", ".join(sorted(paths[m] for m in matches))
-        raise InvalidInput(f"The code name {ref!r} is ambiguous; use its path: {options}.")
-    return session.get_one(Code, matches[0])
+    hotkeys = dict(session.execute(select(Code.id, Code.hotkey)).all())
+    names = [CodeName(cid, path, hotkeys.get(cid)) for cid, path in code_paths(session).items()]
+    return session.get_one(Code, resolve_code(ref, names))
 
 
 def find_coder(session: Session, name: str, *, create: bool = False) -> Coder:
