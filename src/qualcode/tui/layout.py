@@ -2,6 +2,7 @@
 
 Pure functions, so that the widget only paints: a header line per speaker turn, the turn's
 paragraphs wrapped at word boundaries by terminal cell width, a blank line between turns.
+A turn's time mark is shown once: in the header only when the text does not hold it.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def layout(data: TranscriptData, width: int) -> Layout:
     lines: list[DisplayLine] = []
     for number, turn in enumerate(data.turns):
         role = f" ({turn.role})" if turn.role else ""
-        mark = f"  #{turn.time_mark}#" if turn.time_mark else ""
+        shown_in_text = f"#{turn.time_mark}#" in data.text[turn.start:turn.end]
+        mark = f"  #{turn.time_mark}#" if turn.time_mark and not shown_in_text else ""
         lines.append(DisplayLine("header", number, turn.start, turn.start,
                                  f"{turn.label}{role}{mark}"))
         offset = turn.start

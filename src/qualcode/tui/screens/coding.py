@@ -88,6 +88,8 @@ class CodingScreen(Screen[None]):
         Binding("f7", "toggle_all", "All coders", show=False, id="all_coders",
                 tooltip="Show every coder's codings, or only mine"),
         Binding("f8", "switch_coder", "Coder", show=False, id="switch_coder"),
+        Binding("f2", "wide_codes", "Wide codes", show=False, id="wide_codes",
+                tooltip="Widen the code list to show long names whole"),
         Binding("f9", "compare", "Compare", show=False, id="compare",
                 tooltip="Compare with another coder and settle disagreements"),
         Binding("escape", "back", "Back", show=False, id="back",
@@ -172,6 +174,15 @@ class CodingScreen(Screen[None]):
 
     def _fill_codes(self) -> None:
         self.query_one("#codes", LinesPanel).set_lines([_code_prompt(c) for c in self.codes])
+
+    @on(LinesPanel.Hovered, "#codes")
+    def _code_hovered(self, event: LinesPanel.Hovered) -> None:
+        """The full path of the code under the mouse, below the list."""
+        panel = self.query_one("#codes", LinesPanel)
+        panel.border_subtitle = self.codes[event.index].path if event.index is not None else ""
+
+    def action_wide_codes(self) -> None:
+        self.query_one("#side").toggle_class("wide")
 
     @on(LinesPanel.Clicked, "#codes")
     def _code_clicked(self, event: LinesPanel.Clicked) -> None:

@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, OptionList
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.errors import QualcodeError
 from qualcode.search.engine import Hit
 from qualcode.services.retrieval import Retrieved
 from qualcode.store import Store
+from qualcode.tui.widgets.kwic import clean, kwic_line
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,18 @@ class SearchOutcome:
     documents: tuple[str, ...] = ()  # the search's scope; empty: all documents
 
 
-def _kwic(left: str, middle: str, right: str, width: int = 34) -> Text:
-    text = Text(left[-width:].rjust(width))
-    text.append(middle, style="bold reverse")
-    text.append(right[:width])
+def _row_width(results: OptionList) -> int:
+    """Cells an option may use without wrapping (the list's padding and scrollbar aside)."""
+    return max(30, results.scrollable_content_region.width - 3)
+
+
+def _passage(title: str, left: str, middle: str, right: str) -> Text:
+    """The whole passage of the highlighted row, the found or coded text in bold."""
+    text = Text()
+    text.append(title + "\n", style="dim")
+    text.append(clean(left).lstrip())
+    text.append(clean(middle), style="bold reverse")
+    text.append(clean(right).rstrip())
     return text
 
 
@@ -70,6 +79,7 @@ class SearchScreen(ModalScreen[SearchOutcome | None]):
                         placeholder='Netzwerk  "runden Tisch"  Ehrenamt* AND Wohnung')
             yield OptionList(id="search-results")
             yield Label("", id="search-count")
+            yield Static("", id="search-preview", classes="preview")
 
     def _title(self) -> str:
         scope = f"in {self.document}" if self.only_document else "in all documents"
@@ -112,13 +122,21 @@ class SearchScreen(ModalScreen[SearchOutcome | None]):
         self.hits = hits
         results = self.query_one(OptionList)
         results.clear_options()
-        results.add_options([Option(Text.assemble(f"{h.document[:22]:<22} ",
-                                                  _kwic(h.left, h.text, h.right)), id=str(n))
+        width = _row_width(results)
+        results.add_options([Option(kwic_line(h.document, h.speaker or "", h.left, h.text,
+                                              h.right, width), id=str(n))
                              for n, h in enumerate(hits)])
         self.query_one("#search-count", Label).update(f"{len(hits)} hits in {turns} turns")
         if hits:
             results.highlighted = 0
             results.focus()
+
+    @on(OptionList.OptionHighlighted)
+    def _preview(self, event: OptionList.OptionHighlighted) -> None:
+        hit = self.hits[int(event.option.id or 0)]
+        who = f"{hit.speaker} ({hit.role})" if hit.role else hit.speaker or ""
+        self.query_one("#search-preview", Static).update(_passage(
+            f"{hit.document} · {who}", hit.left, hit.text, hit.right))
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -154,6 +172,7 @@ class RetrievalScreen(ModalScreen[Jump | None]):
         with Vertical(classes="modal-box"):
             yield Label("", id="retrieval-title", classes="modal-title")
             yield OptionList(id="retrieval-results")
+            yield Static("", id="retrieval-preview", classes="preview")
 
     def on_mount(self) -> None:
         self._load()
@@ -167,7 +186,7 @@ class RetrievalScreen(ModalScreen[Jump | None]):
         from qualcode.services.retrieval import retrieve
 
         found = retrieve(self.store, self.code_id,
-                         coder=None if self.all_coders else self.coder, context=40)
+                         coder=None if self.all_coders else self.coder, context=300)
         self.app.call_from_thread(self._show, found)
 
     def _show(self, found: list[Retrieved]) -> None:
@@ -177,13 +196,20 @@ class RetrievalScreen(ModalScreen[Jump | None]):
             f"{self.code_path} — {len(found)} codings ({who}; ctrl+o switches)")
         results = self.query_one(OptionList)
         results.clear_options()
-        results.add_options([Option(Text.assemble(
-            f"{r.document[:20]:<20} {r.coder[:8]:<8} ",
-            _kwic(r.before.replace("\n", " "), r.text.replace("\n", " ")[:60],
-                  r.after.replace("\n", " "), 20)), id=str(n)) for n, r in enumerate(found)])
+        width = _row_width(results)
+        results.add_options([Option(kwic_line(r.document, r.speaker or "", r.before, r.text,
+                                              r.after, width), id=str(n))
+                             for n, r in enumerate(found)])
         if found:
             results.highlighted = 0
             results.focus()
+
+    @on(OptionList.OptionHighlighted)
+    def _preview(self, event: OptionList.OptionHighlighted) -> None:
+        item = self.found[int(event.option.id or 0)]
+        self.query_one("#retrieval-preview", Static).update(_passage(
+            f"{item.document} · {item.speaker or ''} · coded by {item.coder}", item.before,
+            item.text, item.after))
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

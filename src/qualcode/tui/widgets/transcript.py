@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcode.services.workbench import CodingView, TranscriptData
+from qualcode.transcripts.turns import TIME_MARK
 from qualcode.tui.layout import Layout, layout
 
 MARGIN = 4
@@ -41,7 +42,7 @@ class TranscriptView(ScrollView, can_focus=True):
     """Shows one transcript; posts ``CursorMoved`` when the cursor or selection changes."""
 
     COMPONENT_CLASSES = {"transcript--header", "transcript--selection", "transcript--cursor",
-                         "transcript--margin", "transcript--hit"}
+                         "transcript--margin", "transcript--hit", "transcript--time-mark"}
 
     class CursorMoved(Message):
         def __init__(self, view: TranscriptView) -> None:
@@ -283,19 +284,23 @@ class TranscriptView(ScrollView, can_focus=True):
         cursor = self.current
         edges = {start, end}
         spans = [(max(c.start, start), min(c.end, end)) for c in here]
-        for a, b in [*spans, self.selection, self.hit or (start, start),
+        marks = [(m.start(), m.end()) for m in TIME_MARK.finditer(text, start, end)]
+        for a, b in [*spans, *marks, self.selection, self.hit or (start, start),
                      (cursor.start, cursor.end) if cursor else (start, start)]:
             edges.update(x for x in (a, b) if start < x < end)
         ordered = sorted(edges)
         selection = self.get_component_rich_style("transcript--selection")
         cursor_style = self.get_component_rich_style("transcript--cursor")
         hit_style = self.get_component_rich_style("transcript--hit")
+        mark_style = self.get_component_rich_style("transcript--time-mark")
         segments = []
         for a, b in pairwise(ordered):
             style = base
             coded = [c for c in here if c.start <= a and b <= c.end]
             if coded:
                 style += Style(underline=True, color=coded[-1].colour or None)
+            if any(m <= a and b <= n for m, n in marks):
+                style += mark_style
             if cursor and cursor.start <= a and b <= cursor.end:
                 style += cursor_style
             if self.hit and self.hit[0] <= a and b <= self.hit[1]:
