@@ -278,3 +278,13 @@ class AuditEntry(Base):
     batch: Mapped[str] = mapped_column(String(36))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+
+
+class ProjectSetting(Base):
+    """A setting of the project kept in the store, such as its profile (JSON)."""
+
+    __tablename__ = "project_settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

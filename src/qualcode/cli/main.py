@@ -16,6 +16,7 @@ from qualcode.cli import (
     exchange_cmd,
     export_cmd,
     import_cmd,
+    profile_cmd,
     search_cmd,
 )
 from qualcode.cli.context import echo, print_json, store_from
@@ -31,6 +32,7 @@ app = typer.Typer(
 )
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(codebook_cmd.app, name="codebook")
+app.add_typer(profile_cmd.app, name="profile")
 app.add_typer(import_cmd.app, name="import")
 app.add_typer(export_cmd.export_app, name="export")
 import_cmd.app.command("qdpx")(exchange_cmd.import_qdpx)
@@ -76,11 +78,20 @@ def init(
     ctx: typer.Context,
     codebook: Annotated[Path | None, typer.Option(
         help="Load this codebook into the new store.", exists=False)] = None,
+    profile: Annotated[Path | None, typer.Option(
+        help="Load this project profile (default: NAME.profile.yaml beside the codebook).",
+        exists=False)] = None,
 ) -> None:
     """Create the store (or bring an existing one up to date)."""
+    from qualcode.services.profile import load_profile_file, profile_beside
     from qualcode.services.status import status
 
     store = store_from(ctx)
+    if profile is None and codebook is not None:
+        profile = profile_beside(codebook)
+    if profile is not None:
+        loaded = load_profile_file(store, profile)
+        echo(f"Profile: the study {loaded.study!r} from {profile}.")
     if codebook is not None:
         codebook_cmd.load_file(store, codebook, dry_run=False)
     info = status(store)
@@ -116,14 +127,16 @@ def documents(
 ) -> None:
     """List documents with their variables, turn, word and coding counts."""
     from qualcode.services.documents import list_documents
+    from qualcode.services.profile import project_profile
 
-    found = list_documents(store_from(ctx), coder=coder)
+    store = store_from(ctx)
+    found = list_documents(store, coder=coder)
     if json_output:
         print_json(found)
         return
+    listed = project_profile(store).document_list
     for doc in found:
-        where = ", ".join(v for k in ("kind", "municipality", "municipality_type")
-                          if (v := doc.variables.get(k)))
+        where = ", ".join(v for k in listed if (v := doc.variables.get(k)))
         echo(f"{doc.name}  [{where}]  v{doc.version}, {doc.turns} turns, {doc.words} words, "
              f"{doc.codings} codings")
 

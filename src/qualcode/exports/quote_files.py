@@ -13,13 +13,13 @@ from qualcode.exports.quotes import Quote, QuoteFilter, QuoteTable, quote_table
 from qualcode.progress import Progress, counted
 from qualcode.store import Store
 
-COLUMNS = [("document", "Dokument"), ("municipality", "Kommune"), ("kind", "Art"),
-           ("speaker", "Sprecher:in"), ("role", "Rolle"), ("time_mark", "Zeitmarke"),
+COLUMNS = [("document", "Dokument"), ("variables", ""), ("speaker", "Sprecher:in"),
+           ("role", "Rolle"), ("time_mark", "Zeitmarke"),
            ("code", "Code"), ("coder", "Codierer:in"), ("quote", "Zitat"),
            ("attribution", "Zuschreibung"), ("before", "Kontext davor"),
            ("after", "Kontext danach"), ("memo", "Memo")]
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML
-WIDTHS = {"document": 24, "municipality": 18, "kind": 12, "speaker": 12, "role": 22,
+WIDTHS = {"document": 24, "variables": 16, "speaker": 12, "role": 22,
           "time_mark": 11, "code": 40, "coder": 12, "quote": 80, "attribution": 40,
           "before": 40, "after": 40, "memo": 30}
 
@@ -44,10 +44,28 @@ def export_quote_table(store: Store, wanted: QuoteFilter, target: Path, fmt: str
     return table
 
 
+def _columns(quotes: list[Quote], context: bool) -> list[tuple[str, str]]:
+    """(key, header) of each column; the profile's variables stand where "variables" is."""
+    labels = [label for label, _ in quotes[0].variables] if quotes else []
+    columns: list[tuple[str, str]] = []
+    for key, header in COLUMNS:
+        if key == "variables":
+            columns += [(f"variable:{n}", label) for n, label in enumerate(labels)]
+        elif context or key not in ("before", "after"):
+            columns.append((key, header))
+    return columns
+
+
+def _cell(quote: Quote, key: str) -> object:
+    if key.startswith("variable:"):
+        return quote.variables[int(key.split(":", 1)[1])][1]
+    return getattr(quote, key)
+
+
 def _rows(quotes: list[Quote], context: bool) -> tuple[list[str], list[list[object]]]:
-    columns = [(k, h) for k, h in COLUMNS if context or k not in ("before", "after")]
+    columns = _columns(quotes, context)
     return ([h for _, h in columns],
-            [[safe_cell(getattr(q, k)) for k, _ in columns] for q in quotes])
+            [[safe_cell(_cell(q, k)) for k, _ in columns] for q in quotes])
 
 
 def write_csv(path: Path, quotes: list[Quote], *, context: bool, delimiter: str = ";",
@@ -62,7 +80,8 @@ def write_csv(path: Path, quotes: list[Quote], *, context: bool, delimiter: str 
 def write_xlsx(path: Path, quotes: list[Quote], *, context: bool,
                progress: Progress | None = None) -> None:
     header, rows = _rows(quotes, context)
-    keys = [k for k, _ in COLUMNS if context or k not in ("before", "after")]
+    keys = [k.split(":", 1)[0].replace("variable", "variables") for k, _ in
+            _columns(quotes, context)]
     sheets.write_table(path, header, rows, title="Zitate", widths=[WIDTHS[k] for k in keys],
                        progress=progress)
 

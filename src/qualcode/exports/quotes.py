@@ -1,8 +1,9 @@
 """Quote tables for reports: filtered codings with speaker, place, attribution and context.
 
-A quote names a person only when that speaker agreed to be named; otherwise it names the role,
-the kind of municipality and the Bundesland. Names of people who did not agree are replaced
-inside the quote text as well, also in inflected or slightly misspelled forms.
+A quote names a person only when that speaker agreed to be named; otherwise it names the role
+and the document variables the project profile lists for anonymous attribution (for this
+study: the kind of municipality and the Bundesland). Names of people who did not agree are
+replaced inside the quote text as well, also in inflected or slightly misspelled forms.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from qualcode.models import (
     Segment,
     Speaker,
 )
+from qualcode.profile.spec import STUDY, Attribution
+from qualcode.profile.stored import profile_in
 from qualcode.progress import Progress, counted
 from qualcode.services.lookup import code_paths, find_code
 from qualcode.store import Store
@@ -50,8 +53,7 @@ class QuoteFilter:
 @dataclass(frozen=True)
 class Quote:
     document: str
-    municipality: str | None
-    kind: str | None
+    variables: tuple[tuple[str, str | None], ...]  # (label, value): the profile's columns
     speaker: str | None
     role: str | None
     time_mark: str | None
@@ -84,6 +86,7 @@ class QuoteTable:
 def quote_table(store: Store, wanted: QuoteFilter, progress: Progress | None = None
                 ) -> QuoteTable:
     with store.read() as session:
+        profile = profile_in(session)
         paths = code_paths(session)
         code_ids = _code_ids(session, wanted, paths)
         variables = _variables(session)
@@ -127,9 +130,10 @@ def quote_table(store: Store, wanted: QuoteFilter, progress: Progress | None = N
         full = texts[coding.version_id]
         path = paths[coding.code_id]
         quotes.append(Quote(
-            doc_name, doc_vars.get("municipality"), doc_vars.get("kind"),
+            doc_name, tuple((profile.label(n), doc_vars.get(n)) for n in profile.quote_columns),
             speaker.label if speaker else None, role, turn[3] if turn else None,
-            path.split("/", 1)[0], path, coder, text, attribution(speaker, doc_vars),
+            path.split("/", 1)[0], path, coder, text,
+            attribution(speaker, doc_vars, profile.attribution),
             _context(full[max(0, coding.start - wanted.context):coding.start], protect),
             _context(full[coding.end:coding.end + wanted.context], protect),
             coding.memo, coding.start, coding.end))
@@ -138,26 +142,28 @@ def quote_table(store: Store, wanted: QuoteFilter, progress: Progress | None = N
     return QuoteTable(quotes, replacements)
 
 
-def attribution(speaker, variables: dict[str, str | None]) -> str:  # type: ignore[no-untyped-def]
-    """'Name, Stadt Köln' with consent; otherwise 'Role, municipality type, Bundesland'."""
-    place = _place(variables)
+def attribution(speaker, variables: dict[str, str | None],  # type: ignore[no-untyped-def]
+                rule: Attribution = STUDY.attribution) -> str:
+    """'Name, Stadt Köln' with consent; otherwise 'Role, municipality type, Bundesland'.
+
+    Which variables make up the place and the anonymous attribution is the profile's rule.
+    """
     if speaker is not None and speaker.consent_named and speaker.name:
-        return ", ".join(p for p in (speaker.name, place) if p)
+        return ", ".join(p for p in (speaker.name, _place(variables, rule)) if p)
     role = (speaker.pseudonym or speaker.role) if speaker is not None else None
-    parts = [role or "Gesprächspartner:in", variables.get("municipality_type"),
-             variables.get("bundesland")]
+    parts = [role or rule.fallback_role, *(variables.get(n) for n in rule.anonymous)]
     return ", ".join(p for p in parts if p)
 
 
-def _place(variables: dict[str, str | None]) -> str | None:
-    name, kind = variables.get("municipality"), variables.get("municipality_type") or ""
+def _place(variables: dict[str, str | None], rule: Attribution) -> str | None:
+    name = variables.get(rule.place) if rule.place else None
     if not name:
         return None
-    if name.split(" ", 1)[0] in ("Stadt", "Landkreis", "Gemeinde", "Kreis"):
+    prefixes = set(rule.place_prefix.values())
+    if name.split(" ", 1)[0] in prefixes | {"Kreis"}:
         return name
-    prefix = "Stadt" if "Stadt" in kind else "Gemeinde" if kind == "Gemeinde" else \
-        "Landkreis" if kind == "Landkreis" else ""
-    return f"{prefix} {name}".strip()
+    kind = variables.get(rule.place_kind) if rule.place_kind else None
+    return f"{rule.place_prefix.get(kind or '', '')} {name}".strip()
 
 
 def _code_ids(session: Session, wanted: QuoteFilter, paths: dict[int, str]) -> set[int] | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
+from qualcode.profile.spec import STUDY, Profile
 from qualcode.store import Store, open_store
 from qualcode.tui.config import Config, load_config
 from qualcode.tui.screens.coding import CodingScreen
@@ -29,6 +30,7 @@ class QualcodeApp(App[None]):
         self.config = config
         self.coder: str = coder or config.coder or ""
         self.start_document = document
+        self.profile: Profile = STUDY  # the project's own, read when the app starts
         self._coding: CodingScreen | None = None
 
     def on_mount(self) -> None:
@@ -40,9 +42,11 @@ class QualcodeApp(App[None]):
             self.choose_coder(then=self._start)
 
     def _start(self) -> None:
+        from qualcode.services.profile import project_profile
         from qualcode.services.workbench import ensure_coder
 
         ensure_coder(self.store, self.coder)
+        self.profile = project_profile(self.store)
         self.sub_title = f"coder: {self.coder}"
         self.push_screen(DocumentsScreen())
         if self.start_document:

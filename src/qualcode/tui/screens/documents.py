@@ -1,7 +1,8 @@
-"""The document list: name, kind, municipality, type, words, and how much I have coded."""
+"""The document list: name, the variables the project profile lists, words, my codings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,15 +18,14 @@ from qualcode.services.documents import DocumentSummary
 if TYPE_CHECKING:
     from qualcode.tui.app import QualcodeApp
 
-COLUMNS = ("Document", "Kind", "Municipality", "Type", "Words", "My codings")
-SORT_KEYS = (
-    lambda d: d.name.lower(),
-    lambda d: d.variables.get("kind") or "",
-    lambda d: d.variables.get("municipality") or "",
-    lambda d: d.variables.get("municipality_type") or "",
-    lambda d: -d.words,
-    lambda d: -d.codings,
-)
+
+
+def _sort_keys(variables: tuple[str, ...]) -> list[Callable[[DocumentSummary], object]]:
+    def by_variable(name: str) -> Callable[[DocumentSummary], object]:
+        return lambda d: (d.variables.get(name) or "").lower()
+
+    return [lambda d: d.name.lower(), *(by_variable(n) for n in variables),
+            lambda d: -d.words, lambda d: -d.codings]
 
 
 class DocumentsScreen(Screen[None]):
@@ -40,6 +40,7 @@ class DocumentsScreen(Screen[None]):
         super().__init__()
         self.documents: list[DocumentSummary] = []
         self.sort_column = 0
+        self.variables: tuple[str, ...] = ()
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -47,7 +48,7 @@ class DocumentsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="filter: name, kind, municipality …", id="filter")
+        yield Input(placeholder="filter: name or any listed variable …", id="filter")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="documents")
         yield Footer()
 
@@ -55,7 +56,12 @@ class DocumentsScreen(Screen[None]):
         self.title = "Documents"
         self.sub_title = f"coder: {self.qapp.coder}"
         self.query_one(Input).cursor_blink = False
-        self.query_one(DataTable).add_columns(*COLUMNS)
+        profile = self.qapp.profile
+        self.variables = profile.document_list
+        self.columns = ("Document", *(profile.label(n) for n in self.variables), "Words",
+                        "My codings")
+        self.sort_keys = _sort_keys(self.variables)
+        self.query_one(DataTable).add_columns(*self.columns)
         self.query_one(DataTable).focus()
         self.action_reload()
 
@@ -85,12 +91,10 @@ class DocumentsScreen(Screen[None]):
         table = self.query_one(DataTable)
         wanted = self.query_one(Input).value.lower().strip()
         table.clear()
-        for doc in sorted(self.documents, key=SORT_KEYS[self.sort_column]):
-            cells = (doc.name, doc.variables.get("kind") or "",
-                     doc.variables.get("municipality") or "",
-                     doc.variables.get("municipality_type") or "", str(doc.words),
-                     str(doc.codings))
-            if wanted and not any(wanted in cell.lower() for cell in cells[:4]):
+        for doc in sorted(self.documents, key=self.sort_keys[self.sort_column]):
+            shown = [doc.variables.get(n) or "" for n in self.variables]
+            cells = (doc.name, *shown, str(doc.words), str(doc.codings))
+            if wanted and not any(wanted in cell.lower() for cell in (doc.name, *shown)):
                 continue
             table.add_row(*cells, key=str(doc.id))
 
@@ -106,8 +110,8 @@ class DocumentsScreen(Screen[None]):
         self.query_one(Input).focus()
 
     def action_sort(self) -> None:
-        self.sort_column = (self.sort_column + 1) % len(COLUMNS)
-        self.notify(f"Sorted by {COLUMNS[self.sort_column]}.")
+        self.sort_column = (self.sort_column + 1) % len(self.columns)
+        self.notify(f"Sorted by {self.columns[self.sort_column]}.")
         self._fill()
 
     @on(DataTable.HeaderSelected)

@@ -1,0 +1,139 @@
+"""Reading a profile file (YAML) and turning stored JSON back into a profile.
+
+A profile file is small and plain: at most 1 MB, no YAML anchors or aliases, every problem
+named with the file and the field it is in.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from qualcode.errors import InvalidInput
+from qualcode.profile.spec import Attribution, Privacy, Profile, Variable
+
+MAX_BYTES = 1024 * 1024
+KINDS = ("text", "date", "integer")
+GATES = ("stop", "warn")
+LANGUAGES = ("de", "en")
+
+
+def read_profile(path: Path) -> Profile:
+    """The profile in ``path``; InvalidInput naming the file and field for any problem."""
+    import yaml
+
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InvalidInput(f"{path}: a profile may hold at most 1 MB.")
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot be read ({exc.strerror}).") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path}: is not UTF-8 text.") from exc
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
+                line = token.start_mark.line + 1
+                raise InvalidInput(f"{path}: line {line}: YAML anchors and aliases are not "
+                                   "allowed in a profile.")
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise InvalidInput(f"{path}: {where}not valid YAML.") from exc
+    return profile_from(data, str(path))
+
+
+def profile_from(data: Any, where: str) -> Profile:
+    """A profile from parsed YAML or stored JSON (the same shape)."""
+    top = _mapping(data, where, "the file")
+    variables = tuple(_variable(item, where, n)
+                      for n, item in enumerate(_list(top.get("variables", []), where,
+                                                     "variables"), start=1))
+    names = [v.name for v in variables]
+    if len(set(names)) != len(names):
+        raise InvalidInput(f"{where}: variables: a variable is named twice.")
+    attribution = _attribution(_mapping(top.get("attribution", {}), where, "attribution"),
+                               where, set(names))
+    privacy = _mapping(top.get("privacy", {}), where, "privacy")
+    gate = str(privacy.get("gate", "stop"))
+    if gate not in GATES:
+        raise InvalidInput(f"{where}: privacy.gate must be 'stop' or 'warn'.")
+    k = privacy.get("k", 3)
+    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 100:
+        raise InvalidInput(f"{where}: privacy.k must be a whole number from 1 to 100.")
+    language = str(top.get("export_language", "de"))
+    if language not in LANGUAGES:
+        raise InvalidInput(f"{where}: export_language must be one of {', '.join(LANGUAGES)}.")
+    shown = {what: tuple(str(v) for v in _list(top.get(what, []), where, what))
+             for what in ("document_list", "quote_columns")}
+    for what, chosen in shown.items():
+        if unknown := [n for n in chosen if n not in names]:
+            raise InvalidInput(f"{where}: {what} names {unknown[0]!r}, which is not a "
+                               "variable of the profile.")
+    cases = top.get("cases")
+    if cases is not None and cases not in names:
+        raise InvalidInput(f"{where}: cases names {cases!r}, which is not a variable.")
+    study = top.get("study")
+    if not isinstance(study, str) or not study.strip():
+        raise InvalidInput(f"{where}: study: the profile needs the study's name.")
+    return Profile(study.strip(), variables, attribution, shown["document_list"],
+                   shown["quote_columns"], language, Privacy(gate, k), cases)
+
+
+def profile_to_json(profile: Profile) -> str:
+    data = asdict(profile)
+    data["privacy"] = asdict(profile.privacy)
+    data["cases"] = data.pop("case_variable")
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def profile_from_json(text: str) -> Profile:
+    return profile_from(json.loads(text), "the stored profile")
+
+
+def _variable(item: Any, where: str, number: int) -> Variable:
+    fields = _mapping(item, where, f"variables[{number}]")
+    name = fields.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput(f"{where}: variables[{number}] has no name.")
+    kind = str(fields.get("kind", "text"))
+    if kind not in KINDS:
+        raise InvalidInput(f"{where}: variable {name!r}: kind must be one of "
+                           f"{', '.join(KINDS)}.")
+    values = tuple(str(v) for v in _list(fields.get("values", []), where, f"{name}.values"))
+    aliases = {str(k): str(v) for k, v in
+               _mapping(fields.get("aliases", {}), where, f"{name}.aliases").items()}
+    if values and any(v not in values for v in aliases.values()):
+        raise InvalidInput(f"{where}: variable {name!r}: an alias names a value that is not "
+                           "among its values.")
+    return Variable(name.strip(), str(fields.get("label") or name).strip(), values, aliases,
+                    kind)
+
+
+def _attribution(fields: dict[str, Any], where: str, names: set[str]) -> Attribution:
+    anonymous = tuple(str(v) for v in _list(fields.get("anonymous", []), where,
+                                            "attribution.anonymous"))
+    used = [fields.get("place"), fields.get("place_kind"), *anonymous]
+    unknown = [n for n in used if n is not None and n not in names]
+    if unknown:
+        raise InvalidInput(f"{where}: attribution names {unknown[0]!r}, which is not a "
+                           "variable of the profile.")
+    prefixes = {str(k): str(v) for k, v in
+                _mapping(fields.get("place_prefix", {}), where, "place_prefix").items()}
+    return Attribution(fields.get("place"), fields.get("place_kind"), prefixes, anonymous,
+                       str(fields.get("fallback_role") or "Gesprächspartner:in"))
+
+
+def _mapping(value: Any, where: str, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{where}: {what} must be a mapping of names to values.")
+    return value
+
+
+def _list(value: Any, where: str, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise InvalidInput(f"{where}: {what} must be a list.")
+    return value

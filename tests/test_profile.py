@@ -1,0 +1,166 @@
+"""The project profile: the study's default, another study without code changes, bad files."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from qualcode.errors import InvalidInput
+from qualcode.exports.quote_files import export_quote_table
+from qualcode.exports.quotes import QuoteFilter, quote_table
+from qualcode.profile.parse import profile_from_json, profile_to_json, read_profile
+from qualcode.profile.spec import STUDY
+from qualcode.services.codings import add_coding
+from qualcode.services.documents import NewDocument, VariableValue, add_document
+from qualcode.services.profile import load_profile_file, project_profile
+from qualcode.store import Store, open_store
+from tests.cli import assert_user_error, qualcode
+from tests.conftest import REPO
+from tests.helpers import dump, load_study_codebook
+
+STUDY_FILE = REPO / "codebooks" / "kommunale-resilienz.profile.yaml"
+SCHOOLS = """\
+study: Schulsozialarbeit nach 2015
+export_language: de
+variables:
+  - {name: schulform, label: Schulform, values: [Grundschule, Gesamtschule, Gymnasium]}
+  - {name: land, label: Bundesland}
+  - {name: ort, label: Ort}
+document_list: [schulform, land]
+quote_columns: [schulform]
+attribution:
+  place: ort
+  anonymous: [schulform, land]
+  fallback_role: Lehrkraft
+privacy: {gate: warn, k: 5}
+"""
+LESSON = ("I: Wie kamen die Kinder aus der Ukraine an?\n"
+          "B: Die Willkommensklasse war nach zwei Wochen voll – „wir haben improvisiert“.\n")
+
+
+def test_the_shipped_study_profile_is_the_default() -> None:
+    assert read_profile(STUDY_FILE) == STUDY
+    assert profile_from_json(profile_to_json(STUDY)) == STUDY
+
+
+def test_a_store_without_a_profile_has_the_studys(store: Store) -> None:
+    assert project_profile(store) == STUDY
+
+
+def _schools(store: Store, tmp_path: Path) -> Path:
+    path = tmp_path / "schulen.profile.yaml"
+    path.write_text(SCHOOLS, encoding="utf-8")
+    load_profile_file(store, path, actor="lea")
+    load_study_codebook(store)
+    add_document(store, NewDocument(name="Interview Schule Nord", text=LESSON, variables=[
+        VariableValue("schulform", "Gymnasium"), VariableValue("land", "Bayern"),
+        VariableValue("ort", "Talbrück")]))
+    add_coding(store, document="Interview Schule Nord", code="Soziale Integration",
+               coder="anna", start=LESSON.index("Die"), end=LESSON.index(" –"))
+    return path
+
+
+def test_another_study_works_without_code_changes(store: Store, store_url: str,
+                                                  tmp_path: Path) -> None:
+    _schools(store, tmp_path)
+    profile = project_profile(store)
+    assert profile.study == "Schulsozialarbeit nach 2015" and profile.privacy.k == 5
+    (quote,) = quote_table(store, QuoteFilter()).quotes
+    assert quote.variables == (("Schulform", "Gymnasium"),)
+    assert quote.attribution == "Lehrkraft, Gymnasium, Bayern"
+    target = tmp_path / "zitate.xlsx"
+    export_quote_table(store, QuoteFilter(), target, "xlsx")
+    header = [c.value for c in next(load_workbook(target).active.iter_rows(max_row=1))]
+    assert header[:3] == ["Dokument", "Schulform", "Sprecher:in"]
+    listed = qualcode("documents", db=store_url)
+    assert "Interview Schule Nord  [Gymnasium, Bayern]" in listed.out
+    shown = json.loads(qualcode("profile", "show", "--json", db=store_url).out)
+    assert shown["document_list"] == ["schulform", "land"]
+
+
+async def test_the_document_list_shows_the_profiles_columns(sqlite_store: Store,
+                                                            sqlite_url: str,
+                                                            tmp_path: Path) -> None:
+    from textual.widgets import DataTable
+
+    from qualcode.tui.app import make_app
+    from tests.test_tui_keys import wait_until
+
+    _schools(sqlite_store, tmp_path)
+    app = make_app(sqlite_url, coder="anna", config_file=tmp_path / "c.toml")
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = app.screen.query_one(DataTable)
+        await wait_until(pilot, lambda: table.row_count == 1)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels == ["Document", "Schulform", "Bundesland", "Words", "My codings"]
+        assert list(map(str, table.get_row_at(0)))[:3] == ["Interview Schule Nord",
+                                                           "Gymnasium", "Bayern"]
+
+
+def test_init_loads_the_profile_beside_the_codebook(tmp_path: Path) -> None:
+    db = str(tmp_path / "p.db")
+    result = qualcode("init", "--codebook", str(REPO / "codebooks" /
+                                                 "kommunale-resilienz.yaml"), db=db)
+    assert result.code == 0, result.err
+    assert "Profile: the study 'Kommunale Resilienz'" in result.out
+    store = open_store(db)
+    assert project_profile(store) == STUDY
+    store.close()
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("study: X\nprivacy: {gate: maybe}\n", "privacy.gate must be 'stop' or 'warn'"),
+    ("study: X\nprivacy: {k: 0}\n", "privacy.k must be a whole number"),
+    ("study: X\nattribution: {anonymous: [schulform]}\n", "attribution names 'schulform'"),
+    ("study: X\ndocument_list: [kommune]\n", "document_list names 'kommune'"),
+    ("variables: []\n", "the profile needs the study's name"),
+    ("study: X\nexport_language: fr\n", "export_language must be one of de, en"),
+    ("study: X\nvariables:\n  - {name: a, values: [x], aliases: {y: z}}\n",
+     "an alias names a value that is not among its values"),
+    ("study: &s X\nother: *s\n", "line 1: YAML anchors and aliases are not allowed"),
+    ("study: [unclosed\n", "not valid YAML"),
+    ("- a list\n", "the file must be a mapping"),
+])
+def test_a_bad_profile_is_one_sentence_and_changes_nothing(sqlite_store: Store,
+                                                          sqlite_url: str, tmp_path: Path,
+                                                          text: str, problem: str) -> None:
+    path = tmp_path / "kaputt.profile.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidInput, match="kaputt.profile.yaml"):
+        read_profile(path)
+    before = dump(sqlite_store)
+    assert_user_error(qualcode("profile", "load", str(path), db=sqlite_url),
+                      "kaputt.profile.yaml", problem)
+    assert dump(sqlite_store) == before
+
+
+def test_profile_check_and_load_by_cli(tmp_path: Path) -> None:
+    path = tmp_path / "schulen.profile.yaml"
+    path.write_text(SCHOOLS, encoding="utf-8")
+    checked = qualcode("profile", "check", str(path))
+    assert checked.code == 0 and "3 document variables" in checked.out
+    db = str(tmp_path / "s.db")
+    assert "Loaded the profile" in qualcode("profile", "load", str(path), "--by", "lea",
+                                            db=db).out
+    assert "already has this profile" in qualcode("profile", "load", str(path), db=db).out
+    shown = qualcode("profile", "show", db=db).out
+    assert "Study: Schulsozialarbeit nach 2015" in shown and "k = 5" in shown
+
+
+def test_a_store_with_data_at_0005_upgrades_to_project_settings(tmp_path: Path) -> None:
+    from tests.test_migrations import _fill_first_revision, _rows, _store_at
+
+    path = tmp_path / "0005.db"
+    _store_at(path, "0005_version_words")
+    _fill_first_revision(path)
+    before = _rows(path)
+    store = open_store(str(path))
+    assert project_profile(store) == STUDY
+    store.close()
+    assert _rows(path) == before
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM project_settings").fetchone() == (0,)
