@@ -127,7 +127,8 @@ def test_checks_without_in_lists_keep_data_indexes_and_rules(tmp_path: Path) -> 
             return set(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE "
                                     "'sqlite_%' AND name NOT LIKE 'search_fts%'"))
 
-        assert schema(old) == schema(new)
+        later = {("table", "project_settings")}  # added by 0006, after the revision tested here
+        assert schema(old) == schema(new) - later
         tables = " ".join(sql for (sql,) in old.execute(
             "SELECT sql FROM sqlite_master WHERE type = 'table'") if sql)
         assert " IN (" not in tables and "anchor_status = 'unplaced'" in tables

@@ -130,7 +130,7 @@ def test_a_bad_profile_is_one_sentence_and_changes_nothing(sqlite_store: Store,
                                                           text: str, problem: str) -> None:
     path = tmp_path / "kaputt.profile.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(InvalidInput, match="kaputt.profile.yaml"):
+    with pytest.raises(InvalidInput, match=r"kaputt\.profile\.yaml"):
         read_profile(path)
     before = dump(sqlite_store)
     assert_user_error(qualcode("profile", "load", str(path), db=sqlite_url),
