@@ -11,10 +11,11 @@ from textual.binding import Binding
 from qualcode.profile.spec import STUDY, Profile
 from qualcode.store import Store, open_store
 from qualcode.tui.config import Config, load_config
+from qualcode.tui.jump import Jump
+from qualcode.tui.screens.coder import CoderScreen
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.documents import DocumentsScreen
-from qualcode.tui.screens.lookups import Jump
-from qualcode.tui.screens.modals import CoderScreen, ErrorScreen
+from qualcode.tui.screens.error import ErrorScreen
 
 
 class QualcodeApp(App[None]):

@@ -15,6 +15,7 @@ from itertools import pairwise
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding
 from textual.events import MouseDown, MouseMove, MouseUp, Resize
 from textual.geometry import Size
 from textual.message import Message
@@ -23,7 +24,7 @@ from textual.strip import Strip
 
 from qualcode.services.workbench import CodingView, TranscriptData
 from qualcode.transcripts.turns import TIME_MARK
-from qualcode.tui.layout import Layout, layout
+from qualcode.tui.widgets.layout import Layout, layout
 
 MARGIN = 4
 MARKS = 3
@@ -313,3 +314,34 @@ class TranscriptView(ScrollView, can_focus=True):
 
 def _clamp(value: int, size: int) -> int:
     return min(max(value, 0), max(size - 1, 0))
+
+
+class Transcript(TranscriptView):
+    """The transcript with its movement keys (they replace ScrollView's scrolling keys)."""
+
+    BINDINGS = [
+        Binding("down", "move(1)", "Next sentence", show=False, id="next_sentence",
+                tooltip="Cursor to the next sentence"),
+        Binding("up", "move(-1)", "Previous sentence", show=False, id="previous_sentence"),
+        Binding("shift+down", "extend(1)", "Extend", show=False, id="extend_down",
+                tooltip="Grow the selection by a sentence"),
+        Binding("shift+up", "extend(-1)", "Shrink", show=False, id="extend_up"),
+        Binding("shift+right", "extend_word(1)", "Word +", show=False, id="word_more",
+                tooltip="Move the selection's end one word on"),
+        Binding("shift+left", "extend_word(-1)", "Word −", show=False, id="word_less"),
+        Binding("pagedown,ctrl+down", "move_turn(1)", "Next turn", show=False, id="next_turn"),
+        Binding("pageup,ctrl+up", "move_turn(-1)", "Previous turn", show=False,
+                id="previous_turn"),
+    ]
+
+    def action_move(self, delta: int) -> None:
+        self.move(delta)
+
+    def action_extend(self, delta: int) -> None:
+        self.extend(delta)
+
+    def action_extend_word(self, delta: int) -> None:
+        self.extend_word(delta)
+
+    def action_move_turn(self, delta: int) -> None:
+        self.move_turn(delta)

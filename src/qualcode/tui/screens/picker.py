@@ -1,4 +1,4 @@
-"""Small dialogs: the fuzzy code picker, coder choice, memo editor, errors."""
+"""The fuzzy code picker: type part of a code's name, Enter takes the best match."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, TextArea
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from qualcode.services.codes import CodeInfo
@@ -85,81 +85,3 @@ class PickerScreen(ModalScreen[PickedCode | None]):
     def _pick(self, option_id: str | None) -> None:
         code = next((c for c in self.codes if str(c.id) == option_id), None)
         self.dismiss(PickedCode(code.id, code.path) if code else None)
-
-
-class CoderScreen(ModalScreen[str | None]):
-    """Choose who is coding; a new name creates a coder."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="coder.cancel")]
-
-    def __init__(self, coders: list[str], current: str | None,
-                 title: str = "Who is coding? Pick a name or type a new one.") -> None:
-        super().__init__()
-        self.coders = coders
-        self.current = current
-        self.title_text = title
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box"):
-            yield Label(self.title_text, classes="modal-title")
-            yield Input(value=self.current or "", placeholder="your coder name",
-                        id="coder-input")
-            yield OptionList(*[Option(name, id=name) for name in self.coders])
-
-    def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = False
-
-    @on(Input.Submitted)
-    def _typed(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-
-class MemoScreen(ModalScreen[str | None]):
-    """Edit a memo; ctrl+s saves, escape cancels."""
-
-    BINDINGS = [Binding("ctrl+s", "save", "Save", id="memo.save"),
-                Binding("escape", "dismiss(None)", "Cancel", id="memo.cancel")]
-
-    def __init__(self, title: str, text: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.text = text
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box"):
-            yield Label(self.title_text, classes="modal-title")
-            yield TextArea(self.text, id="memo-text")
-            yield Label("ctrl+s save · escape cancel")
-
-    def on_mount(self) -> None:
-        area = self.query_one(TextArea)
-        area.cursor_blink = False
-        area.focus()
-
-    def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
-
-
-class ErrorScreen(ModalScreen[None]):
-    """One plain message; nothing crashes."""
-
-    BINDINGS = [Binding("escape,enter", "dismiss(None)", "Close", id="error.close")]
-
-    def __init__(self, message: str) -> None:
-        super().__init__()
-        self.message = message
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box"):
-            yield Label("Something went wrong", classes="modal-title")
-            yield Label(self.message, id="error-message")
-            yield Button("Close", id="close")
-
-    @on(Button.Pressed)
-    def _close(self) -> None:
-        self.dismiss(None)
