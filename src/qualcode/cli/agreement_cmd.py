@@ -106,11 +106,19 @@ def agreement_command(
     for code in result.codes:
         echo(f"{code.code[:60]:<60} {code.n_units:>8.0f} {_f(code.percent_agreement)} "
              f"{_f(code.cohen_kappa)} {_f(code.brennan_prediger)} {_f(code.krippendorff_alpha)}"
-             + ("  (degenerate)" if code.degenerate else ""))
+             + ("  (not used)" if not code.used else "  (degenerate)" if code.degenerate
+                else ""))
     o = result.overall
-    echo(f"overall: mean agreement {_f(o.mean_percent_agreement)}, mean kappa "
-         f"{_f(o.mean_cohen_kappa)}, mean alpha {_f(o.mean_krippendorff_alpha)}; pooled kappa "
-         f"{_f(o.pooled_cohen_kappa)}, pooled alpha {_f(o.pooled_krippendorff_alpha)}")
+    for label, summary in ((f"all {o.codes_in_scope} codes in scope", o.all_codes),
+                           (f"the {o.codes_used} codes used", o.used_codes)):
+        echo(f"overall, {label}: mean agreement {_f(summary.mean_percent_agreement)}, "
+             f"mean kappa {_f(summary.mean_cohen_kappa)}, mean BP "
+             f"{_f(summary.mean_brennan_prediger)}, mean alpha "
+             f"{_f(summary.mean_krippendorff_alpha)}; pooled agreement "
+             f"{_f(summary.pooled_percent_agreement)}, pooled kappa "
+             f"{_f(summary.pooled_cohen_kappa)}, pooled BP "
+             f"{_f(summary.pooled_brennan_prediger)}, pooled alpha "
+             f"{_f(summary.pooled_krippendorff_alpha)}")
 
 
 def disagreements_command(
