@@ -179,16 +179,19 @@ def test_cli_json_and_table_give_both_summaries(hand: Store, tmp_path: Path) -> 
     assert table.code == 0, table.err
     lines = table.out.splitlines()
     assert sum("(not used)" in line for line in lines) == 2
-    every = next(line for line in lines if "all 4 codes in scope" in line)
-    used = next(line for line in lines if "the 2 codes used" in line)
-    assert "pooled kappa  0.684" in every and "pooled kappa  0.625" in used
-    assert "mean agreement  0.925" in every and "mean agreement  0.850" in used
+    every = lines.index("overall, all 4 codes in scope:")
+    used = lines.index("overall, the 2 codes used:")
+    assert lines[every + 1].split() == ["mean", "agree", "0.925", "kappa", "0.597",
+                                        "BP", "0.850", "alpha", "0.599"]
+    assert lines[every + 2].split()[:5] == ["pooled", "agree", "0.925", "kappa", "0.684"]
+    assert lines[used + 1].split()[:3] == ["mean", "agree", "0.850"]
+    assert lines[used + 2].split()[:5] == ["pooled", "agree", "0.850", "kappa", "0.625"]
 
 
 # Three coders over the ten paragraphs; chosen so that every code has variation.
 THREE = {"anna": {"Wohnen": {0, 1, 2, 3, 7}, "Arbeit": {5, 6}, "Sprache": {6, 7, 8}},
          "björn": {"Wohnen": {0, 1, 2}, "Arbeit": {5, 6, 7}, "Sprache": {7}},
-         "cem": {"Wohnen": {0, 2, 3, 4}, "Arbeit": {5}, "Sprache": {6, 7}}}
+         "cem": {"Wohnen": {0, 2, 3, 4}, "Arbeit": {5}, "Sprache": {6, 7, 9}}}
 
 
 @pytest.fixture
