@@ -216,11 +216,11 @@ def meetings(version: np.ndarray, coder: np.ndarray, code: np.ndarray, starts: n
     span = int(max(ends.max(), starts.max())) + 2
     keys = group * span + starts
     order = np.argsort(keys)
-    keys, code_sorted = keys[order], code[order]
+    keys, code_sorted = keys[order], _narrow(code[order])
     stop = np.searchsorted(keys, (group * span + ends)[order], side="left")
     partners = stop - np.arange(1, len(keys) + 1)
-    same = _SameCode.of(group[order], code_sorted, ends[order], size) if distinct else None
-    sorted_starts = starts[order]
+    same = _SameCode.of(group[order], code_sorted, starts[order], ends[order], size) \
+        if distinct else None
     total = np.cumsum(partners)
     cuts = np.searchsorted(total, np.arange(PAIRS_PER_CHUNK, int(total[-1]), PAIRS_PER_CHUNK),
                            side="right")
@@ -228,12 +228,18 @@ def meetings(version: np.ndarray, coder: np.ndarray, code: np.ndarray, starts: n
     met = np.zeros(size * size, dtype=np.int64)
     slices = list(itertools.pairwise([0, *np.unique(cuts).tolist(), len(keys)]))
     for begin, end in counted(slices, len(slices), "counting pairs", progress, every=1):
-        owner, partner = _unroll(partners, begin, end)
-        cell = code_sorted[owner] * size + code_sorted[partner]
-        pairs += np.bincount(cell, minlength=size * size)
-        if same is not None:
-            met += same.distinct_partners(owner, partner, cell, sorted_starts, code_sorted,
-                                          size)
+        runs, partner = partners[begin:end], _partners_of(partners, begin, end)
+        owner_code, partner_code = np.repeat(code_sorted[begin:end], runs), code_sorted[partner]
+        cell = owner_code * size + partner_code
+        found = np.bincount(cell, minlength=size * size)
+        pairs += found
+        if same is not None:  # most pairs count; subtracting the few that don't is cheaper
+            met += found + found.reshape(size, size).T.ravel()
+            repeated = same.reach_before[partner] > np.repeat(same.starts[begin:end], runs)
+            met -= np.bincount(cell[repeated], minlength=size * size)
+            repeated = np.repeat(same.holder_until[begin:end], runs) < partner
+            met -= np.bincount(partner_code[repeated] * size + owner_code[repeated],
+                               minlength=size * size)
     pairs_matrix = pairs.reshape(size, size)
     pairs_matrix = pairs_matrix + pairs_matrix.T
     np.fill_diagonal(pairs_matrix, 0)
@@ -242,71 +248,70 @@ def meetings(version: np.ndarray, coder: np.ndarray, code: np.ndarray, starts: n
     return Meetings(pairs_matrix, met_matrix)
 
 
-def _unroll(partners: np.ndarray, begin: int, end: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every (coding, later partner) pair of the codings [begin, end), in sorted positions."""
+def _partners_of(partners: np.ndarray, begin: int, end: int) -> np.ndarray:
+    """The later partners of the codings [begin, end), run after run, in sorted positions."""
     runs = partners[begin:end]
-    count = int(runs.sum())
-    owner = np.repeat(np.arange(begin, end), runs)
-    first_partner = np.arange(begin + 1, end + 1) - (np.cumsum(runs) - runs)
+    index = np.int32 if len(partners) < 2**31 - 1 else np.int64  # half the memory traffic
+    first_partner = (np.arange(begin + 1, end + 1) - (np.cumsum(runs) - runs)).astype(index)
     partner = np.repeat(first_partner, runs)
-    partner += np.arange(count)
-    return owner, partner
+    partner += np.arange(int(runs.sum()), dtype=index)
+    return partner
 
 
 @dataclass(frozen=True)
 class _SameCode:
-    """Per coding (in sorted position), facts about the earlier codings of its own code in its
-    group, so that each (coding, partner code) is counted exactly once from single pairs.
+    """Per coding (in sorted position), facts about the codings of its own code in its group,
+    so that each (coding x, other code j) is counted from exactly one pair.
 
-    A coding x meets code j *before* itself when some earlier j-coding still runs at x's
-    start; then the earlier j-coding with the greatest end (a running record, the last one
-    before x) meets x: that pair counts. Otherwise x meets j only *after* itself, and the
-    first j-coding after x counts (no j-coding lies between them, and no earlier one reached
-    x's start).
+    If an earlier j-coding still runs at x's start, x meets j *before* itself; then the
+    earlier j-coding with the greatest end (the last running record of j before x) meets x,
+    and that pair counts. Otherwise the first j-coding after x counts, if it starts before x
+    ends: then no j-coding lies between them (it would reach past x's start) and no earlier
+    one reaches x's start.
     """
 
-    previous: np.ndarray  # position of the previous coding of the same code and group, or -1
-    reach_before: np.ndarray  # greatest end of the earlier codings of that code, or -1
-    record: np.ndarray  # does this coding end at least as late as every earlier one of its code?
-    next_record: np.ndarray  # position of the next such record of the code, or len
+    starts: np.ndarray
+    reach_before: np.ndarray  # greatest end of the earlier codings of the same code, or -1
+    holder_until: np.ndarray  # a record (ends no earlier than all earlier codings of its code):
+    #                           the position of the next record; otherwise -1
 
     @classmethod
-    def of(cls, group: np.ndarray, code: np.ndarray, ends: np.ndarray, size: int
-           ) -> _SameCode:
+    def of(cls, group: np.ndarray, code: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+           size: int) -> _SameCode:
         count = len(code)
-        by_code = np.argsort(group * size + code, kind="stable")  # positions stay in order
+        by_code = _stable_order(group, code)
         key = (group * size + code)[by_code]
         first = np.r_[True, key[1:] != key[:-1]]
         run = np.cumsum(first) - 1
         end = ends[by_code]
         lift = run * (int(end.max()) + 1)  # keeps the running maximum inside each run
-        reach = np.maximum.accumulate(lift + end) - lift
-        before = np.r_[-1, reach[:-1]]
+        before = np.r_[-1, (np.maximum.accumulate(lift + end) - lift)[:-1]]
         before[first] = -1
-        previous = np.r_[-1, by_code[:-1]]
-        previous[first] = -1
-        record = end >= before
-        records = np.flatnonzero(record)
-        following = np.full(count, count, dtype=np.int64)
+        records = np.flatnonzero(end >= before)
+        until = np.full(count, -1, dtype=np.int64)
         same_run = run[records[1:]] == run[records[:-1]]
-        following[records[:-1]] = np.where(same_run, by_code[records[1:]], count)
-        return cls(*(cls._back(by_code, values) for values in
-                     (previous, before, record, following)))
+        until[records] = np.r_[np.where(same_run, by_code[records[1:]], count), count]
+        reach_before = np.empty_like(before)
+        reach_before[by_code] = before
+        holder_until = np.empty_like(until)
+        holder_until[by_code] = until
+        return cls(*(_narrow(values) for values in (starts, reach_before, holder_until)))
 
-    @staticmethod
-    def _back(by_code: np.ndarray, values: np.ndarray) -> np.ndarray:
-        result = np.empty_like(values)
-        result[by_code] = values
-        return result
 
-    def distinct_partners(self, owner: np.ndarray, partner: np.ndarray, cell: np.ndarray,
-                          starts: np.ndarray, code: np.ndarray, size: int) -> np.ndarray:
-        """Flat counts [i, j]: the codings of i whose one counted pair with code j is here."""
-        after = (self.previous[partner] < owner) & (self.reach_before[partner] <= starts[owner])
-        before = self.record[owner] & (self.next_record[owner] >= partner)
-        reverse = code[partner] * size + code[owner]
-        return (np.bincount(cell[after], minlength=size * size)
-                + np.bincount(reverse[before], minlength=size * size))
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """int32 where the values fit: the pair loops are bound by memory traffic."""
+    fits = not len(values) or (int(values.min()) > -(2**31) and int(values.max()) < 2**31 - 1)
+    return values.astype(np.int32) if fits else values
+
+
+def _stable_order(group: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """Positions ordered by group, then code, then position: two stable passes, which NumPy
+    does as radix sorts when the values fit in 16 bits (the usual case)."""
+    def small(values: np.ndarray) -> np.ndarray:
+        return values.astype(np.uint16) if int(values.max()) < 2**16 else values
+
+    by_code = np.argsort(small(code), kind="stable")
+    return by_code[np.argsort(small(group)[by_code], kind="stable")]
 
 
 def coverage_jaccard(arrays: CodingArrays, code: np.ndarray, size: int,
