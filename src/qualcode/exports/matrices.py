@@ -216,7 +216,9 @@ def meetings(version: np.ndarray, coder: np.ndarray, code: np.ndarray, starts: n
     span = int(max(ends.max(), starts.max())) + 2
     keys = group * span + starts
     order = np.argsort(keys)
-    keys, code_sorted = keys[order], _narrow(code[order])
+    keys, code_sorted = keys[order], code[order]
+    if size * size < 2**31:  # cells fit in int32 too
+        code_sorted = _narrow(code_sorted)
     stop = np.searchsorted(keys, (group * span + ends)[order], side="left")
     partners = stop - np.arange(1, len(keys) + 1)
     same = _SameCode.of(group[order], code_sorted, starts[order], ends[order], size) \
