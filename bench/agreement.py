@@ -110,8 +110,9 @@ def run() -> dict[str, object]:
             assert result is not None
             figures[f"unit_{unit}"] = {
                 "seconds": round(seconds, 3), "codes": len(result.codes),
-                "pooled_alpha": result.overall.pooled_krippendorff_alpha,
-                "mean_kappa": result.overall.mean_cohen_kappa,
+                "codes_used": result.overall.codes_used,
+                "pooled_alpha": result.overall.used_codes.pooled_krippendorff_alpha,
+                "mean_kappa": result.overall.used_codes.mean_cohen_kappa,
                 **({"target_seconds": 3} if unit in ("turn", "character") else {})}
         figures["alpha_speed_turn_matrices"] = alpha_speed(store)
         from qualcode.services.status import status

@@ -225,9 +225,12 @@ def test_cli_json_shape_and_errors(tmp_path: Path) -> None:
     assert data["unit"] == "turn" and data["coders"] == ["anna", "björn"]
     assert set(data["codes"][0]) >= {"code", "n_units", "percent_agreement", "cohen_kappa",
                                      "brennan_prediger", "krippendorff_alpha", "degenerate"}
-    assert set(data["overall"]) >= {"mean_percent_agreement", "mean_cohen_kappa",
-                                    "mean_krippendorff_alpha", "pooled_cohen_kappa",
-                                    "pooled_krippendorff_alpha"}
+    # every code of the codebook is listed; only "Soziale Integration" was used
+    assert data["overall"]["codes_used"] == 1
+    assert data["overall"]["codes_in_scope"] == len(data["codes"]) > 1
+    assert set(data["overall"]["used_codes"]) >= {
+        "mean_percent_agreement", "mean_cohen_kappa", "mean_krippendorff_alpha",
+        "pooled_cohen_kappa", "pooled_krippendorff_alpha"}
     assert_user_error(qualcode("agreement", "--coders", "anna", db=db), "at least two coders")
     assert_user_error(qualcode("agreement", "--coders", "anna,niemand", db=db),
                       "no coder 'niemand'")
@@ -249,8 +252,10 @@ def test_cli_json_shape_and_errors(tmp_path: Path) -> None:
     assert qualcode("agreement", "--coders", "anna,björn", "--csv", str(table), "--xlsx",
                     str(listing), "--force", db=db).code == 0
     with table.open(encoding="utf-8-sig") as handle:
-        assert next(csv.DictReader(handle))["code"] == "Herausforderungen/Soziale Integration"
-    assert load_workbook(listing).active.cell(2, 1).value == "Herausforderungen/Soziale Integration"
+        listed = [row["code"] for row in csv.DictReader(handle)]
+    assert listed == [code["code"] for code in data["codes"]]
+    assert "Herausforderungen/Soziale Integration" in listed
+    assert load_workbook(listing).active.cell(2, 1).value == listed[0]
 
 
 def test_consensus_seed_resolve_and_open_list(coded) -> None:  # type: ignore[no-untyped-def]
@@ -273,4 +278,4 @@ def test_consensus_seed_resolve_and_open_list(coded) -> None:  # type: ignore[no
     # The consensus coder is an ordinary coder: agreement and exports can use it.
     against = agreement(coded, Selection(["anna", "consensus"], "turn",
                                          documents=["gespraech"]))
-    assert against.overall.pooled_percent_agreement is not None
+    assert against.overall.used_codes.pooled_percent_agreement is not None

@@ -87,8 +87,16 @@ def test_c_coefficient_and_jaccard(coded: str) -> None:
     matrix = cooccurrence(open_store(coded), MatrixFilter(), jaccard=True)
     n = matrix.counts
     i, j = 0, 1
-    assert matrix.c_coefficient[i, j] == pytest.approx(n[i, j] / (n[i, i] + n[j, j] - n[i, j]))
     a, b = matrix.codes[0], matrix.codes[1]
+
+    def meeting(code: str, other: str) -> int:  # codings of code that meet a coding of other
+        return sum(1 for r in rows if r[2] == code and any(
+            (o[0], o[1], o[2]) == (r[0], r[1], other) and o[3] < r[4] and r[3] < o[4]
+            for o in rows))
+
+    n12 = (meeting(a, b) + meeting(b, a)) / 2
+    assert matrix.c_coefficient[i, j] == pytest.approx(n12 / (n[i, i] + n[j, j] - n12))
+    assert ((matrix.c_coefficient >= 0) & (matrix.c_coefficient <= 1)).all()
     both = either = 0
     for key in {(r[0], r[1]) for r in rows}:
         cover_a = {p for r in rows if (r[0], r[1]) == key and r[2] == a

@@ -35,15 +35,31 @@ class CodeAgreement:
 
 
 @dataclass(frozen=True)
-class Overall:
+class Summary:
+    """Figures over a set of codes: means of the per-code coefficients (codes where one is
+    undefined are left out of its mean) and coefficients pooled over all (unit, code) pairs."""
+
+    codes: int
     mean_percent_agreement: float | None
     mean_cohen_kappa: float | None
+    mean_brennan_prediger: float | None
     mean_krippendorff_alpha: float | None
-    pooled_cohen_kappa: float | None
-    pooled_krippendorff_alpha: float | None
+    mean_fleiss_kappa: float | None
     pooled_percent_agreement: float | None
+    pooled_cohen_kappa: float | None
+    pooled_brennan_prediger: float | None
+    pooled_krippendorff_alpha: float | None
     pooled_fleiss_kappa: float | None
+
+
+@dataclass(frozen=True)
+class Overall:
+    """The same figures twice: over every code in scope, and over the codes someone used."""
+
+    codes_in_scope: int
     codes_used: int
+    all_codes: Summary
+    used_codes: Summary
 
 
 @dataclass(frozen=True)
@@ -77,28 +93,54 @@ class Selection:
 
 
 def agreement(store: Store, selection: Selection) -> Agreement:
+    """Every code in scope (the whole codebook, or the codes asked for), used or not."""
     with store.read() as session:
         docs, codes, paths = _load(session, selection)
     coders = len(selection.coders)
     if selection.unit == "segment":
-        from qualcode.agreement.segments import segment_agreement
-
-        results = [segment_agreement(docs, cid, paths[cid], selection) for cid in codes]
-        chance = len(codes)  # MAXQDA: chance agreement 1 / number of codes compared
-        results = [replace(r, brennan_prediger=None if r.percent_agreement is None or chance < 2
-                           else (r.percent_agreement - 1 / chance) / (1 - 1 / chance))
-                   for r in results]
-        return Agreement("segment", selection.coders, len(docs), results,
-                         _overall(results, [], coders))
-    results, pooled = [], []
+        return _segment_agreement(docs, codes, paths, selection)
+    results, rows = [], []
     for code_id in codes:
-        rows = unit_rows(docs, code_id, coders, selection.unit)
-        patterns, weights = rows.compressed()
+        code_rows = unit_rows(docs, code_id, coders, selection.unit)
+        patterns, weights = code_rows.compressed()
         results.append(_code_result(paths[code_id], patterns, weights, coders,
                                     selection.bootstrap))
-        pooled.append(rows)
-    return Agreement(selection.unit, selection.coders, len(docs), results,
-                     _overall(results, pooled, coders))
+        rows.append(code_rows)
+    used_rows = [r for r, result in zip(rows, results, strict=True) if result.used]
+    overall = Overall(len(results), len(used_rows),
+                      _summary(results, _pooled(rows, coders)),
+                      _summary([r for r in results if r.used], _pooled(used_rows, coders)))
+    return Agreement(selection.unit, selection.coders, len(docs), results, overall)
+
+
+def _segment_agreement(docs: list[DocumentUnits], codes: list[int], paths: dict[int, str],
+                       selection: Selection) -> Agreement:
+    """MAXQDA's segment level: Brennan-Prediger's chance is 1 / q, q the number of codes
+    used (the rows of MAXQDA's result table); over all codes in scope, q counts them all."""
+    from qualcode.agreement.segments import segment_agreement
+
+    results = [segment_agreement(docs, cid, paths[cid], selection) for cid in codes]
+    q_used = sum(r.used for r in results)
+    results = [replace(r, brennan_prediger=_chance_corrected(r.percent_agreement, q_used))
+               for r in results]
+    used = [r for r in results if r.used]
+    matched = sum(sum(r.matched.values()) for r in used if r.matched)
+    total = sum(r.n_units for r in used)
+    share = matched / total if total else None
+
+    def pooled(q: int) -> CodeAgreement:
+        return CodeAgreement("(all)", total, share, None, _chance_corrected(share, q), None,
+                             None, total == 0)
+
+    overall = Overall(len(results), len(used), _summary(results, pooled(len(results))),
+                      _summary(used, pooled(len(used))))
+    return Agreement("segment", selection.coders, len(docs), results, overall)
+
+
+def _chance_corrected(share: float | None, categories: int) -> float | None:
+    if share is None or categories < 2:
+        return None
+    return (share - 1 / categories) / (1 - 1 / categories)
 
 
 def disagreements(store: Store, selection: Selection) -> list[Disagreement]:
@@ -141,26 +183,27 @@ def _code_result(path: str, patterns: np.ndarray, weights: np.ndarray, coders: i
         degenerate, bool(values.size and values.max() > 0), interval)
 
 
-def _overall(results: list[CodeAgreement], pooled: list[UnitRows], coders: int) -> Overall:
-    used = [r for r in results if r.used]
+def _pooled(rows: list[UnitRows], coders: int) -> CodeAgreement | None:
+    """The coefficients over every (unit, code) pair of the given codes at once."""
+    if not rows:
+        return None
+    whole = UnitRows(np.concatenate([r.rows for r in rows]),
+                     np.concatenate([r.weights for r in rows]), [])
+    patterns, weights = whole.compressed()
+    return _code_result("(all)", patterns, weights, coders, 0)
 
-    def mean(values: list[float | None]) -> float | None:
-        present = [v for v in values if v is not None]
+
+def _summary(results: list[CodeAgreement], pooled: CodeAgreement | None) -> Summary:
+    def mean(name: str) -> float | None:
+        present = [v for r in results if (v := getattr(r, name)) is not None]
         return float(np.mean(present)) if present else None
 
-    if pooled:
-        rows = UnitRows(np.concatenate([p.rows for p in pooled]),
-                        np.concatenate([p.weights for p in pooled]), [])
-        patterns, weights = rows.compressed()
-        whole = _code_result("(all)", patterns, weights, coders, 0)
-    else:
-        whole = None
-    return Overall(
-        mean([r.percent_agreement for r in used]), mean([r.cohen_kappa for r in used]),
-        mean([r.krippendorff_alpha for r in used]),
-        whole.cohen_kappa if whole else None, whole.krippendorff_alpha if whole else None,
-        whole.percent_agreement if whole else mean([r.percent_agreement for r in used]),
-        whole.fleiss_kappa if whole else None, len(used))
+    def whole(name: str) -> float | None:
+        return getattr(pooled, name) if pooled else None
+
+    names = ("percent_agreement", "cohen_kappa", "brennan_prediger", "krippendorff_alpha",
+             "fleiss_kappa")
+    return Summary(len(results), *(mean(n) for n in names), *(whole(n) for n in names))
 
 
 def _load(session: Session, selection: Selection):  # type: ignore[no-untyped-def]
@@ -183,9 +226,7 @@ def _load(session: Session, selection: Selection):  # type: ignore[no-untyped-de
         code_ids = sorted({find_code(session, ref).id for ref in selection.codes},
                           key=lambda cid: paths[cid])
     else:
-        used = set(session.scalars(select(Coding.code_id).where(
-            Coding.coder_id.in_(coder_ids)).distinct()))
-        code_ids = sorted(used, key=lambda cid: paths[cid])
+        code_ids = sorted(paths, key=lambda cid: paths[cid])
     docs = [_document_units(session, doc, coder_ids, selection.unit) for doc in documents]
     return docs, code_ids, paths
 

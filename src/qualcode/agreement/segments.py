@@ -4,7 +4,7 @@ A coding of one coder agrees when another coder has the same code on a coding th
 it by at least the given share of both codings' lengths. Each coder's codings are checked;
 percent agreement is matched codings over all codings. There are no uncoded units at this
 level, so Cohen's kappa and alpha are not defined; Brennan and Prediger's kappa uses chance
-1 / (number of codes compared), as MAXQDA does.
+1 / (number of codes used), as MAXQDA does.
 """
 
 from __future__ import annotations

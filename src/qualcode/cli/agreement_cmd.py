@@ -102,15 +102,24 @@ def agreement_command(
         print_json(result)
         return
     echo(f"{', '.join(result.coders)} · unit: {result.unit} · {result.documents} documents")
-    echo(f"{'code':<60} {'units':>8} {'agree':>6} {'kappa':>6} {'BP':>6} {'alpha':>6}")
+    columns = [("agree", "percent_agreement"), ("kappa", "cohen_kappa"),
+               ("BP", "brennan_prediger"), ("alpha", "krippendorff_alpha")]
+    if len(result.coders) > 2:
+        columns[1] = ("Fleiss", "fleiss_kappa")
+    echo(f"{'code':<60} {'units':>8} " + " ".join(f"{name:>6}" for name, _ in columns))
     for code in result.codes:
-        echo(f"{code.code[:60]:<60} {code.n_units:>8.0f} {_f(code.percent_agreement)} "
-             f"{_f(code.cohen_kappa)} {_f(code.brennan_prediger)} {_f(code.krippendorff_alpha)}"
-             + ("  (degenerate)" if code.degenerate else ""))
+        echo(f"{code.code[:60]:<60} {code.n_units:>8.0f} "
+             + " ".join(_f(getattr(code, field)) for _, field in columns)
+             + ("  (not used)" if not code.used else "  (degenerate)" if code.degenerate
+                else ""))
     o = result.overall
-    echo(f"overall: mean agreement {_f(o.mean_percent_agreement)}, mean kappa "
-         f"{_f(o.mean_cohen_kappa)}, mean alpha {_f(o.mean_krippendorff_alpha)}; pooled kappa "
-         f"{_f(o.pooled_cohen_kappa)}, pooled alpha {_f(o.pooled_krippendorff_alpha)}")
+    for label, summary in ((f"all {o.codes_in_scope} codes in scope", o.all_codes),
+                           (f"the {o.codes_used} codes used", o.used_codes)):
+        echo(f"overall, {label}:")
+        for kind in ("mean", "pooled"):
+            figures = "  ".join(f"{name} {_f(getattr(summary, f'{kind}_{field}'))}"
+                                for name, field in columns)
+            echo(f"  {kind:<7} {figures}")
 
 
 def disagreements_command(

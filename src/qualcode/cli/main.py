@@ -190,6 +190,7 @@ def run() -> None:
     except Exception as exc:  # a bug, not a user error: one line, details on request
         if os.environ.get("QUALCODE_DEBUG"):
             raise
-        typer.echo(f"Internal error: {type(exc).__name__}: {exc} "
-                   "(set QUALCODE_DEBUG=1 for the traceback; nothing was changed).", err=True)
+        # Only the type: the message of a driver error can quote SQL and row data.
+        typer.echo(f"Internal error: {type(exc).__name__}. This is a bug in qualcode; "
+                   "run again with QUALCODE_DEBUG=1 to see the details.", err=True)
         sys.exit(1)

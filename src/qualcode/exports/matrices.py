@@ -9,8 +9,13 @@ no pairwise join.
 
 Jaccard is taken on what was coded: with overlap semantics the code points coded with both
 codes over those coded with either; with turn or sentence semantics the units (the turn or
-sentence a coding starts in) coded with both over those coded with either. The c-coefficient
-is n12 / (n1 + n2 - n12) on the counts, as ATLAS.ti reports it.
+sentence a coding starts in) coded with both over those coded with either.
+
+The c-coefficient is ATLAS.ti's n12 / (n1 + n2 - n12), with n1, n2 the codings of each code
+and n12 counted per coding, not per pair: n12 = (a + b) / 2, where a is the number of codings
+of code 1 that meet at least one coding of code 2 and b the reverse. One coding that meets
+three codings of the other code counts once on its side, so n12 <= (n1 + n2) / 2 and c lies
+in [0, 1]; where codings meet one to one, n12 is the number of pairs, as in ATLAS.ti.
 """
 
 from __future__ import annotations
@@ -148,15 +153,12 @@ def cooccurrence(store: Store, wanted: MatrixFilter, *, jaccard: bool = False,
         progress(1, 1, "reading codings")
     used, code_index = _codes_by_path(arrays.code, paths)
     starts, ends = _intervals(arrays, wanted.semantics, wanted.window, units)
-    counts = pair_counts(arrays.version, arrays.coder, code_index, starts, ends, len(used),
-                         progress)
+    found = meetings(arrays.version, arrays.coder, code_index, starts, ends, len(used),
+                     progress)
+    counts = found.pairs
     frequency = np.bincount(code_index, minlength=len(used))
     np.fill_diagonal(counts, frequency)
-    c = np.zeros_like(counts, dtype=float)
-    n1, n2 = np.meshgrid(frequency, frequency, indexing="ij")
-    denominator = n1 + n2 - counts
-    np.divide(counts, denominator, out=c, where=denominator > 0)
-    np.fill_diagonal(c, 1.0)
+    c = c_coefficient(found.met, frequency)
     if not jaccard:
         shares = np.full_like(c, np.nan)
     elif wanted.semantics == "overlap":
@@ -175,48 +177,143 @@ def _codes_by_path(code: np.ndarray, paths: dict[int, str]) -> tuple[list[int], 
     return [int(ids[n]) for n in order], rank[inverse.reshape(-1)]
 
 
+def c_coefficient(met: np.ndarray, frequency: np.ndarray) -> np.ndarray:
+    """n12 / (n1 + n2 - n12) with n12 the mean of the codings of either code that meet the
+    other code (see the module's docstring); 1 on the diagonal."""
+    n12 = (met + met.T) / 2
+    n1, n2 = np.meshgrid(frequency, frequency, indexing="ij")
+    denominator = n1 + n2 - n12
+    c = np.zeros_like(n12, dtype=float)
+    np.divide(n12, denominator, out=c, where=denominator > 0)
+    np.fill_diagonal(c, 1.0)
+    return c
+
+
+@dataclass(frozen=True)
+class Meetings:
+    pairs: np.ndarray  # [i, j]: pairs of codings of i and j that meet; diagonal zero
+    met: np.ndarray  # [i, j]: codings of i that meet at least one coding of j; diagonal zero
+
+
 def pair_counts(version: np.ndarray, coder: np.ndarray, code: np.ndarray, starts: np.ndarray,
                 ends: np.ndarray, size: int, progress: Progress | None = None) -> np.ndarray:
-    """Pairs of codings of one group (document version and coder) whose intervals meet.
+    """Pairs of codings of one group (document version and coder) whose intervals meet."""
+    return meetings(version, coder, code, starts, ends, size, progress, distinct=False).pairs
+
+
+def meetings(version: np.ndarray, coder: np.ndarray, code: np.ndarray, starts: np.ndarray,
+             ends: np.ndarray, size: int, progress: Progress | None = None, *,
+             distinct: bool = True) -> Meetings:
+    """Pairs of codings of one group (document version and coder) whose intervals meet, and
+    (if ``distinct``) how many codings of each code meet some coding of each other code.
 
     Sorted by group and start, the partners of a coding are the run of codings after it that
-    start before it ends. Those runs are unrolled into code pairs a slice at a time, so that
-    dense coding (hundreds of partners each) never needs all pairs in memory at once. The
-    diagonal (pairs of one code) is left at zero.
+    start before it ends. Those runs are unrolled into pairs a slice at a time, so that dense
+    coding (hundreds of partners each) never needs all pairs in memory at once. Each coding's
+    partner codes are counted once without a set per coding: see ``_SameCode``.
     """
     group = version * (int(coder.max()) + 1) + coder
     span = int(max(ends.max(), starts.max())) + 2
     keys = group * span + starts
     order = np.argsort(keys)
     keys, code_sorted = keys[order], code[order]
+    if size * size < 2**31:  # cells fit in int32 too
+        code_sorted = _narrow(code_sorted)
     stop = np.searchsorted(keys, (group * span + ends)[order], side="left")
     partners = stop - np.arange(1, len(keys) + 1)
+    same = _SameCode.of(group[order], code_sorted, starts[order], ends[order], size) \
+        if distinct else None
     total = np.cumsum(partners)
     cuts = np.searchsorted(total, np.arange(PAIRS_PER_CHUNK, int(total[-1]), PAIRS_PER_CHUNK),
                            side="right")
-    counts = np.zeros(size * size, dtype=np.int64)
+    pairs = np.zeros(size * size, dtype=np.int64)
+    met = np.zeros(size * size, dtype=np.int64)
     slices = list(itertools.pairwise([0, *np.unique(cuts).tolist(), len(keys)]))
     for begin, end in counted(slices, len(slices), "counting pairs", progress, every=1):
-        counts += _chunk_pairs(code_sorted, partners, begin, end, size)
-    matrix = counts.reshape(size, size)
-    matrix = matrix + matrix.T
-    np.fill_diagonal(matrix, 0)
-    return matrix
+        runs, partner = partners[begin:end], _partners_of(partners, begin, end)
+        owner_code, partner_code = np.repeat(code_sorted[begin:end], runs), code_sorted[partner]
+        cell = owner_code * size + partner_code
+        found = np.bincount(cell, minlength=size * size)
+        pairs += found
+        if same is not None:  # most pairs count; subtracting the few that don't is cheaper
+            met += found + found.reshape(size, size).T.ravel()
+            repeated = same.reach_before[partner] > np.repeat(same.starts[begin:end], runs)
+            met -= np.bincount(cell[repeated], minlength=size * size)
+            repeated = np.repeat(same.holder_until[begin:end], runs) < partner
+            met -= np.bincount(partner_code[repeated] * size + owner_code[repeated],
+                               minlength=size * size)
+    pairs_matrix = pairs.reshape(size, size)
+    pairs_matrix = pairs_matrix + pairs_matrix.T
+    np.fill_diagonal(pairs_matrix, 0)
+    met_matrix = met.reshape(size, size)
+    np.fill_diagonal(met_matrix, 0)
+    return Meetings(pairs_matrix, met_matrix)
 
 
-def _chunk_pairs(code_sorted: np.ndarray, partners: np.ndarray, begin: int, end: int,
-                 size: int) -> np.ndarray:
-    """Code pair counts of the codings [begin, end) and their partners, as a flat matrix."""
+def _partners_of(partners: np.ndarray, begin: int, end: int) -> np.ndarray:
+    """The later partners of the codings [begin, end), run after run, in sorted positions."""
     runs = partners[begin:end]
-    pairs = int(runs.sum())
-    if not pairs:
-        return np.zeros(size * size, dtype=np.int64)
-    first_partner = np.arange(begin + 1, end + 1) - (np.cumsum(runs) - runs)
+    index = np.int32 if len(partners) < 2**31 - 1 else np.int64  # half the memory traffic
+    first_partner = (np.arange(begin + 1, end + 1) - (np.cumsum(runs) - runs)).astype(index)
     partner = np.repeat(first_partner, runs)
-    partner += np.arange(pairs)
-    cell = np.repeat(code_sorted[begin:end] * size, runs)
-    cell += code_sorted[partner]
-    return np.bincount(cell, minlength=size * size)
+    partner += np.arange(int(runs.sum()), dtype=index)
+    return partner
+
+
+@dataclass(frozen=True)
+class _SameCode:
+    """Per coding (in sorted position), facts about the codings of its own code in its group,
+    so that each (coding x, other code j) is counted from exactly one pair.
+
+    If an earlier j-coding still runs at x's start, x meets j *before* itself; then the
+    earlier j-coding with the greatest end (the last running record of j before x) meets x,
+    and that pair counts. Otherwise the first j-coding after x counts, if it starts before x
+    ends: then no j-coding lies between them (it would reach past x's start) and no earlier
+    one reaches x's start.
+    """
+
+    starts: np.ndarray
+    reach_before: np.ndarray  # greatest end of the earlier codings of the same code, or -1
+    holder_until: np.ndarray  # a record (ends no earlier than all earlier codings of its code):
+    #                           the position of the next record; otherwise -1
+
+    @classmethod
+    def of(cls, group: np.ndarray, code: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+           size: int) -> _SameCode:
+        count = len(code)
+        by_code = _stable_order(group, code)
+        key = (group * size + code)[by_code]
+        first = np.r_[True, key[1:] != key[:-1]]
+        run = np.cumsum(first) - 1
+        end = ends[by_code]
+        lift = run * (int(end.max()) + 1)  # keeps the running maximum inside each run
+        before = np.r_[-1, (np.maximum.accumulate(lift + end) - lift)[:-1]]
+        before[first] = -1
+        records = np.flatnonzero(end >= before)
+        until = np.full(count, -1, dtype=np.int64)
+        same_run = run[records[1:]] == run[records[:-1]]
+        until[records] = np.r_[np.where(same_run, by_code[records[1:]], count), count]
+        reach_before = np.empty_like(before)
+        reach_before[by_code] = before
+        holder_until = np.empty_like(until)
+        holder_until[by_code] = until
+        return cls(*(_narrow(values) for values in (starts, reach_before, holder_until)))
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """int32 where the values fit: the pair loops are bound by memory traffic."""
+    fits = not len(values) or (int(values.min()) > -(2**31) and int(values.max()) < 2**31 - 1)
+    return values.astype(np.int32) if fits else values
+
+
+def _stable_order(group: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """Positions ordered by group, then code, then position: two stable passes, which NumPy
+    does as radix sorts when the values fit in 16 bits (the usual case)."""
+    def small(values: np.ndarray) -> np.ndarray:
+        return values.astype(np.uint16) if int(values.max()) < 2**16 else values
+
+    by_code = np.argsort(small(code), kind="stable")
+    return by_code[np.argsort(small(group)[by_code], kind="stable")]
 
 
 def coverage_jaccard(arrays: CodingArrays, code: np.ndarray, size: int,
