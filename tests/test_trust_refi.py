@@ -129,15 +129,18 @@ def test_same_name_sibling_codes_become_one_code(sqlite_store, tmp_path: Path) -
     assert checked.code == 0, checked.err
 
 
-def test_a_repeated_selection_is_imported_once_and_counted(sqlite_store, tmp_path: Path) -> None:
+def test_a_repeated_selection_is_imported_once_and_counted(store, tmp_path: Path) -> None:
     text = "B: Die Ämter haben gut zusammengearbeitet."
     repeated = [selection(n, 3, 12) for n in (1, 2, 3)] + [selection(4, 3, 12, CODE_B)]
     xml = project_xml(repeated)
-    report = import_project(sqlite_store, write_archive(tmp_path / "d.qdpx", xml, text))
+    report = import_project(store, write_archive(tmp_path / "d.qdpx", xml, text))
     assert (report.codings, report.duplicates) == (2, 2)
-    assert coded_texts(sqlite_store) == ["Die Ämter", "Die Ämter"]
-    again = import_project(sqlite_store, tmp_path / "d.qdpx")
+    assert coded_texts(store) == ["Die Ämter", "Die Ämter"]
+    again = import_project(store, tmp_path / "d.qdpx")
     assert (again.codings, again.codings_known, again.sources_merged) == (0, 2, 1)
+    broken = project_xml([*repeated, selection(5, 3, 999)])
+    refused(store, write_archive(tmp_path / "kaputt.qdpx", broken.replace(
+        "Gespräch Quartier", "Neues Gespräch"), text), "lies outside")
 
 
 # -- 2. positions and entities ---------------------------------------------------------------
@@ -177,14 +180,13 @@ def test_an_undeclared_entity_is_a_clean_error(sqlite_store, tmp_path: Path) -> 
 # -- 3. NVivo counts UTF-16 code units --------------------------------------------------------
 
 
-def test_nvivo_positions_in_utf16_land_on_the_same_characters(sqlite_store,
-                                                              tmp_path: Path) -> None:
+def test_nvivo_positions_in_utf16_land_on_the_same_characters(store, tmp_path: Path) -> None:
     xml = project_xml(nvivo_selections(NVIVO_TEXT, PHRASES, "utf16"),
                       origin="NVivo 12 Plus (12.6.1.970)")
-    report = import_project(sqlite_store, write_archive(tmp_path / "n.qdpx", xml, NVIVO_TEXT))
-    assert sorted(coded_texts(sqlite_store)) == sorted(PHRASES)
+    report = import_project(store, write_archive(tmp_path / "n.qdpx", xml, NVIVO_TEXT))
+    assert sorted(coded_texts(store)) == sorted(PHRASES)
     assert report.positions == "UTF-16 code units" and report.warnings == []
-    with sqlite_store.read() as session:
+    with store.read() as session:
         stored = session.scalar(select(DocumentVersion.text))
         for start, end, coded in session.execute(select(Coding.start, Coding.end, Coding.text)):
             assert stored[start:end] == coded

@@ -102,7 +102,11 @@ class Container:
             raise InvalidInput(f"{path}: is not a REFI-QDA project (not a zip archive).")
 
     def _open_zip(self, path: Path) -> None:
-        self.zip = open_zip(path, str(path), max_member=MAX_PROJECT_XML, max_total=MAX_ARCHIVE)
+        try:
+            self.zip = open_zip(path, str(path), max_member=MAX_PROJECT_XML,
+                                max_total=MAX_ARCHIVE)
+        except (*DAMAGED, NotImplementedError, ValueError) as exc:  # open_zip lets these pass
+            raise InvalidInput(f"{path}: is not a readable zip archive.") from exc
         names = [n for n in self.zip.namelist() if n.lower().endswith(".qde")
                  and "/" not in n.strip("/")]
         if not names:
@@ -123,8 +127,8 @@ class Container:
     def project(self) -> Iterator[IO[bytes]]:
         try:
             stream = self.zip.open(self.qde) if self.zip else self.path.open("rb")
-        except (*DAMAGED, NotImplementedError) as exc:
-            raise InvalidInput(f"{self.where}: cannot be read.") from exc
+        except (*DAMAGED, NotImplementedError, ValueError) as exc:  # ValueError: a bad name
+            raise InvalidInput(f"{self.where}: cannot be read (damaged archive).") from exc
         with stream:
             try:
                 yield stream
@@ -159,7 +163,7 @@ class Container:
                 check_size(info.file_size, MAX_SOURCE, f"{self.path}: the source file {member}")
                 try:
                     return self.zip.read(member)  # type: ignore[union-attr]
-                except (*DAMAGED, NotImplementedError) as exc:
+                except (*DAMAGED, NotImplementedError, ValueError) as exc:
                     raise InvalidInput(f"{self.path}: the source file {member} cannot be "
                                        "read (damaged archive).") from exc
         return None

@@ -129,6 +129,8 @@ def decide(origin: str, evidence: Evidence) -> Decision:
     """The counting to read a file with, why, and a warning when the evidence is unclear."""
     said = counting_of_origin(origin)
     named = f"origin {origin!r}" if origin else "no origin"
+    if origin.lower().startswith("qualcode"):
+        return Decision(said, f"{named}: qualcode names the counting it writes")
     if not evidence.astral or not evidence.telling:
         return Decision(said, "code points and UTF-16 agree for every selection (no character "
                               "beyond the Basic Multilingual Plane precedes one)")
