@@ -193,6 +193,16 @@ def test_nvivo_positions_in_utf16_land_on_the_same_characters(store, tmp_path: P
     assert stored == NVIVO_TEXT.replace("\r\n", "\n")
 
 
+def test_a_program_counting_crlf_as_one_is_recognised(sqlite_store, tmp_path: Path) -> None:
+    as_lf = NVIVO_TEXT.replace("\r\n", "\n")  # positions counted as if the file had \n ends
+    xml = project_xml(nvivo_selections(as_lf, PHRASES, "utf16"), origin="NVivo 12")
+    report = import_project(sqlite_store, write_archive(tmp_path / "n.qdpx", xml, NVIVO_TEXT))
+    assert sorted(coded_texts(sqlite_store)) == sorted(PHRASES)
+    assert report.positions == "UTF-16 code units, \\r\\n as one"
+    assert len(report.warnings) == 1 and "fit UTF-16 code units, \\r\\n as one" in \
+        report.warnings[0]
+
+
 def test_code_points_from_other_programs_stay_code_points(sqlite_store, tmp_path: Path) -> None:
     xml = project_xml(nvivo_selections(NVIVO_TEXT, PHRASES, "code points"),
                       origin="MAXQDA 24 (Release 24.7.0)")

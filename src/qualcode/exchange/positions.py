@@ -2,8 +2,10 @@
 
 qualcode counts code points into text with ``\\n`` line ends. The REFI-QDA standard says code
 points too, but NVivo counts UTF-16 code units (a character beyond the Basic Multilingual Plane,
-such as most emoji, counts two). Both count into the plain text file as it is written, so a
-``\\r\\n`` counts two; reading moves positions onto the ``\\n`` text.
+such as most emoji, counts two). Positions are taken to count into the plain text file as it is
+written, so a ``\\r\\n`` counts two; a program that counted it as one (as if the file had
+``\\n`` line ends) is recognised by the fit below. Reading moves positions onto the ``\\n``
+text.
 
 Which counting a file uses is decided from the writing program (the ``origin`` attribute) and
 checked against the selections: a selection fits a counting when both its ends fall on word or
@@ -19,7 +21,6 @@ import numpy as np
 
 CODE_POINTS = "code points"
 UTF16 = "UTF-16 code units"
-COUNTINGS = (CODE_POINTS, UTF16)
 ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 CRLF = re.compile("\r\n")
 # Fewer selections than this that tell the countings apart decide nothing.
@@ -30,10 +31,23 @@ MARGIN = 0.2
 CHECKED_PER_SOURCE = 2000
 
 
-def counting_of_origin(origin: str) -> str:
+@dataclass(frozen=True)
+class Counting:
+    unit: str  # CODE_POINTS or UTF16
+    crlf_as_one: bool = False  # a \r\n counts as one (as if the file had \n line ends)
+
+    @property
+    def label(self) -> str:
+        return self.unit + (", \\r\\n as one" if self.crlf_as_one else "")
+
+
+COUNTINGS = tuple(Counting(unit, one) for one in (False, True) for unit in (CODE_POINTS, UTF16))
+
+
+def counting_of_origin(origin: str) -> Counting:
     """The counting the writing program is known to use (NVivo, or our own UTF-16 export)."""
     lowered = origin.lower()
-    return UTF16 if "nvivo" in lowered or "utf-16" in lowered else CODE_POINTS
+    return Counting(UTF16 if "nvivo" in lowered or "utf-16" in lowered else CODE_POINTS)
 
 
 def _offsets(pattern: re.Pattern[str], text: str) -> np.ndarray:
@@ -46,38 +60,47 @@ class PlainText:
 
     raw: str
     text: str = field(init=False)
-    astral: np.ndarray = field(init=False)  # code point offsets of astral characters
-    astral_utf16: np.ndarray = field(init=False)  # their UTF-16 offsets
     removed: np.ndarray = field(init=False)  # offsets of the \r of every \r\n
+    astral: dict[bool, np.ndarray] = field(init=False)  # UTF-16 offsets of astral characters
+    # in the raw text (False) and in the \n text (True)
 
     def __post_init__(self) -> None:
         self.text = self.raw.replace("\r\n", "\n").replace("\r", "\n")
-        self.astral = _offsets(ASTRAL, self.raw)
-        self.astral_utf16 = self.astral + np.arange(len(self.astral), dtype=np.int64)
         self.removed = _offsets(CRLF, self.raw)
+        self.astral = {one: _utf16_offsets(text) for one, text in
+                       ((False, self.raw), (True, self.text))}
 
-    def length(self, counting: str) -> int:
-        return len(self.raw) + (len(self.astral) if counting == UTF16 else 0)
+    def first_difference(self) -> int | None:
+        """The first code point offset before which all countings agree, if any differ."""
+        firsts = [int(a[0]) for a in (self.astral[False], self.removed) if len(a)]
+        return min(firsts) if firsts else None
 
-    def raw_points(self, offsets: np.ndarray, counting: str) -> tuple[np.ndarray, np.ndarray]:
-        """Code point offsets into the raw text, and which offsets are valid."""
+    def length(self, counting: Counting) -> int:
+        base = self.text if counting.crlf_as_one else self.raw
+        return len(base) + (len(self.astral[counting.crlf_as_one]) if counting.unit == UTF16
+                            else 0)
+
+    def to_stored(self, offsets: np.ndarray, counting: Counting) -> tuple[np.ndarray, np.ndarray]:
+        """Offsets as code points into the ``\\n`` text, and which offsets are valid."""
         valid = (offsets >= 0) & (offsets <= self.length(counting))
-        if counting == CODE_POINTS or not len(self.astral):
-            return offsets, valid
-        before = np.searchsorted(self.astral_utf16, offsets, side="left")
-        inside_pair = np.isin(offsets - 1, self.astral_utf16)
-        return offsets - before, valid & ~inside_pair
-
-    def stored(self, raw_points: np.ndarray) -> np.ndarray:
-        """Raw code point offsets moved onto the ``\\n`` text."""
-        if not len(self.removed):
-            return raw_points
-        return raw_points - np.searchsorted(self.removed, raw_points, side="left")
+        astral = self.astral[counting.crlf_as_one]
+        points = offsets
+        if counting.unit == UTF16 and len(astral):
+            points = offsets - np.searchsorted(astral, offsets, side="left")
+            valid &= ~np.isin(offsets - 1, astral)
+        if not counting.crlf_as_one and len(self.removed):
+            points = points - np.searchsorted(self.removed, points, side="left")
+        return points, valid
 
     def at_boundary(self, point: int) -> bool:
-        if point <= 0 or point >= len(self.raw):
+        if point <= 0 or point >= len(self.text):
             return True
-        return not (_wordy(self.raw[point - 1]) and _wordy(self.raw[point]))
+        return not (_wordy(self.text[point - 1]) and _wordy(self.text[point]))
+
+
+def _utf16_offsets(text: str) -> np.ndarray:
+    astral = _offsets(ASTRAL, text)
+    return astral + np.arange(len(astral), dtype=np.int64)
 
 
 def _wordy(char: str) -> bool:
@@ -98,19 +121,18 @@ class Evidence:
     """How well the selections of a file fit each counting."""
 
     telling: int = 0  # selections whose ends differ between the countings
-    fits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTINGS, 0))
-    invalid: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTINGS, 0))
-    astral: bool = False  # some source has characters beyond the BMP
+    fits: dict[Counting, int] = field(default_factory=lambda: dict.fromkeys(COUNTINGS, 0))
+    invalid: dict[Counting, int] = field(default_factory=lambda: dict.fromkeys(COUNTINGS, 0))
 
     def add(self, plain: PlainText, starts: np.ndarray, ends: np.ndarray) -> None:
-        if not len(plain.astral) or not len(starts):
+        first = plain.first_difference()
+        if first is None or not len(starts):
             return
-        self.astral = True
-        telling = np.nonzero(ends > plain.astral[0])[0][:CHECKED_PER_SOURCE]
+        telling = np.nonzero(ends > first)[0][:CHECKED_PER_SOURCE]
         self.telling += len(telling)
         for counting in COUNTINGS:
-            s, s_ok = plain.raw_points(starts[telling], counting)
-            e, e_ok = plain.raw_points(ends[telling], counting)
+            s, s_ok = plain.to_stored(starts[telling], counting)
+            e, e_ok = plain.to_stored(ends[telling], counting)
             ok = s_ok & e_ok & (s < e)
             self.invalid[counting] += int((~ok).sum())
             self.fits[counting] += sum(
@@ -120,7 +142,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Decision:
-    counting: str
+    counting: Counting
     reason: str
     warning: str | None = None
 
@@ -131,29 +153,32 @@ def decide(origin: str, evidence: Evidence) -> Decision:
     named = f"origin {origin!r}" if origin else "no origin"
     if origin.lower().startswith("qualcode"):
         return Decision(said, f"{named}: qualcode names the counting it writes")
-    if not evidence.astral or not evidence.telling:
-        return Decision(said, "code points and UTF-16 agree for every selection (no character "
-                              "beyond the Basic Multilingual Plane precedes one)")
-    other = UTF16 if said == CODE_POINTS else CODE_POINTS
-    fits = evidence.fits
-    summary = (f"{fits[UTF16]} of {evidence.telling} telling selections fit word boundaries "
-               f"as UTF-16 code units, {fits[CODE_POINTS]} as code points")
-    if evidence.invalid[said] and not evidence.invalid[other]:
-        return Decision(other, f"{named}, but {evidence.invalid[said]} selections are impossible "
-                               f"as {said}; {summary}",
-                        f"the file's origin suggests {said}, but its selections only fit {other}; "
-                        f"read as {other}.")
-    if evidence.telling < MIN_EVIDENCE:
+    if not evidence.telling:
+        return Decision(said, "all countings agree for every selection (none follows a "
+                              "character beyond the Basic Multilingual Plane or a \\r\\n)")
+    fits, telling = evidence.fits, evidence.telling
+    summary = (f"of {telling} telling selections, " + ", ".join(
+        f"{fits[c]} fit word boundaries as {c.label}" for c in COUNTINGS))
+    others = sorted((c for c in COUNTINGS if c != said),
+                    key=lambda c: (fits[c], c.unit == said.unit), reverse=True)
+    possible = [c for c in others if not evidence.invalid[c]]
+    if evidence.invalid[said] and possible:
+        best = possible[0]
+        return Decision(best, f"{named}, but {evidence.invalid[said]} selections are "
+                              f"impossible as {said.label}; {summary}",
+                        f"the file's origin suggests {said.label}, but its selections only fit "
+                        f"{best.label}; read as {best.label}.")
+    if telling < MIN_EVIDENCE:
         return Decision(said, f"{named}; {summary}",
-                        f"too few selections ({evidence.telling}) to check that positions are "
-                        f"{said} as the file's origin suggests; read as {said}.")
-    share = {c: fits[c] / evidence.telling for c in COUNTINGS}
-    if share[said] >= share[other]:
+                        f"too few selections ({telling}) to check that positions are "
+                        f"{said.label} as the file's origin suggests; read so.")
+    best = others[0]
+    if fits[said] >= fits[best]:
         return Decision(said, f"{named}; {summary}")
-    if share[other] - share[said] >= MARGIN and share[other] >= 0.5:
-        return Decision(other, f"{named}; {summary}",
-                        f"the file's origin suggests {said}, but its selections fit {other} "
-                        f"better; read as {other}.")
+    if (fits[best] - fits[said]) / telling >= MARGIN and fits[best] / telling >= 0.5:
+        return Decision(best, f"{named}; {summary}",
+                        f"the file's origin suggests {said.label}, but its selections fit "
+                        f"{best.label} better; read as {best.label}.")
     return Decision(said, f"{named}; {summary}",
-                    f"the selections fit neither counting clearly; read as {said} as the "
+                    f"the selections fit no counting clearly; read as {said.label} as the "
                     "file's origin suggests - check a few codings.")

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 
 from qualcode.errors import InvalidInput
 from qualcode.exchange.container import MAX_CODEBOOK, check_size, parse_tree
-from qualcode.exchange.positions import PlainText, decide
+from qualcode.exchange.positions import Counting, PlainText, decide
 from qualcode.exchange.refi import guid
 from qualcode.exchange.refi_read import (
     CodeIn,
@@ -67,7 +67,7 @@ def import_project(store: Store, path: Path, progress: Progress | None = None) -
     try:
         decision = decide(project.origin, project.evidence)
         report = ExchangeReport(warnings=list(project.warnings), notices=list(project.notices),
-                                positions=decision.counting,
+                                positions=decision.counting.label,
                                 positions_reason=decision.reason)
         if decision.warning:
             report.warnings.append(f"positions: {decision.warning}")
@@ -109,7 +109,7 @@ def _write_references(session, project: Project,  # type: ignore[no-untyped-def]
 
 
 def _write_codings(session, version_id: int, source: SourceIn,  # type: ignore[no-untyped-def]
-                   plain: PlainText, counting: str, ids: _Ids, where: str,
+                   plain: PlainText, counting: Counting, ids: _Ids, where: str,
                    report: ExchangeReport) -> None:
     rows = source.selections
     starts, ends = _stored_positions(plain, counting, rows, source, where)
@@ -149,19 +149,20 @@ def _insert(session, batch: list[dict[str, object]]) -> int:  # type: ignore[no-
     return count
 
 
-def _stored_positions(plain: PlainText, counting: str, rows, source: SourceIn,  # type: ignore[no-untyped-def]
+def _stored_positions(plain: PlainText, counting: Counting, rows, source: SourceIn,  # type: ignore[no-untyped-def]
                       where: str) -> tuple[np.ndarray, np.ndarray]:
     """The selections' positions as code points into the stored text; refuses misfits."""
-    starts, start_ok = plain.raw_points(rows.column("starts"), counting)
-    ends, end_ok = plain.raw_points(rows.column("ends"), counting)
-    bad = np.nonzero(~(start_ok & end_ok & (starts < ends)))[0]
+    written = rows.column("starts"), rows.column("ends")
+    starts, start_ok = plain.to_stored(written[0], counting)
+    ends, end_ok = plain.to_stored(written[1], counting)
+    bad = np.nonzero(~(start_ok & end_ok & (written[0] < written[1])))[0]
     if len(bad):
         first = int(bad[0])
         raise InvalidInput(
             f"{where}: the selection on line {rows.lines[first]} "
             f"[{rows.starts[first]}, {rows.ends[first]}) lies outside the text of "
-            f"{source.name!r} or splits a character (0 to {plain.length(counting)} {counting}).")
-    starts, ends = plain.stored(starts), plain.stored(ends)
+            f"{source.name!r} or splits a character (0 to {plain.length(counting)} "
+            f"{counting.label}).")
     # A selection of only the \r of a \r\n keeps the \n it became.
     return starts, np.maximum(ends, starts + 1)
 
