@@ -404,6 +404,27 @@ def test_deeply_nested_codes_are_a_clean_error(sqlite_store, tmp_path: Path, dep
         import_codebook(sqlite_store, qdc)
 
 
+def test_a_text_over_the_xml_limit_is_a_clean_error(sqlite_store, tmp_path: Path) -> None:
+    import base64
+
+    noise = base64.b64encode(os.urandom(8 * 1024 * 1024)).decode()  # 11 MB, incompressible
+    inline = f"<PlainTextContent>B: Straße {noise}</PlainTextContent>"
+    xml = project_xml([selection(1, 0, 2)], source="", inner=inline)
+    refused(sqlite_store, write_archive(tmp_path / "lang.qdpx", xml, "B: Text."), "10 MB")
+
+
+def test_kept_texts_have_a_budget(sqlite_store, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import qualcode.exchange.refi_read as refi_read
+
+    monkeypatch.setattr(refi_read, "MAX_HELD", 1024 * 1024)  # the real one is 256 MB
+    notes = "".join(f'<Note guid="N{n}" name="Memo"><PlainTextContent>{"Grüße " * 2000}'
+                    "</PlainTextContent></Note>" for n in range(100))
+    xml = project_xml([selection(1, 0, 2)]).replace("</Project>", f"<Notes>{notes}</Notes>"
+                                                                  "</Project>")
+    refused(sqlite_store, write_archive(tmp_path / "memos.qdpx", xml, "B: Text."), "1 MB")
+
+
 def test_cli_import_reports_counting_and_refuses_cleanly(tmp_path: Path) -> None:
     db = str(tmp_path / "q.db")
     xml = project_xml(nvivo_selections(NVIVO_TEXT, PHRASES, "utf16"), origin="NVivo 12")

@@ -1,8 +1,8 @@
 """The files of a REFI-QDA project: a .qdpx zip archive, or a bare .qde with its folder.
 
 Every size is checked before anything is read (limits below, documented in docs/exchange.md);
-XML is parsed without DTDs, entities or network access, and nesting deeper than
-``MAX_DEPTH`` elements is refused.
+XML is parsed without DTDs, entities or network access, with libxml2's default limits (no
+text over 10 MB), and nesting deeper than ``MAX_DEPTH`` elements is refused.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ MAX_PROJECT_XML = 1024 * MIB  # project.qde (about 2,000,000 codings)
 MAX_ARCHIVE = 4096 * MIB  # everything in a .qdpx together
 MAX_CODEBOOK = 50 * MIB  # a .qdc
 MAX_DEPTH = 100  # REFI-QDA files nest about 6 deep; only code trees go deeper
+MAX_XML_TEXT = 10 * MIB  # one text inside the XML (libxml2's limit without XML_PARSE_HUGE)
+MAX_HELD = 256 * MIB  # codebook, notes and inline texts kept while the rest is read
 INTERNAL = "internal://"
 SOURCE_FOLDERS = ("sources/", "")
 # What reading a damaged zip member raises (bad CRC, truncated or corrupt deflate data).
@@ -43,7 +45,7 @@ def events(stream: IO[bytes], where: str) -> Iterator[tuple[str, etree._Element,
     """``(event, element, depth)`` for every start and end, refusing DTDs and deep nesting."""
     depth = 0
     parser = etree.iterparse(stream, events=("start", "end"), resolve_entities=False,
-                             load_dtd=False, no_network=True, huge_tree=True,
+                             load_dtd=False, no_network=True, huge_tree=False,
                              remove_comments=True, remove_pis=True)
     try:
         for event, element in parser:
@@ -59,7 +61,16 @@ def events(stream: IO[bytes], where: str) -> Iterator[tuple[str, etree._Element,
                 yield event, element, depth
                 depth -= 1
     except etree.XMLSyntaxError as exc:
-        raise InvalidInput(f"{where}: is not well-formed XML (line {exc.lineno}).") from exc
+        raise InvalidInput(f"{where}: {_syntax_problem(str(exc))} (line {exc.lineno}).") from exc
+
+
+def _syntax_problem(message: str) -> str:
+    """libxml2's own limits (without XML_PARSE_HUGE) in a plain sentence."""
+    if "depth" in message.lower():
+        return f"elements nest more than {MAX_DEPTH} deep"
+    if "Resource limit" in message or "huge" in message.lower():
+        return f"holds a text, name or attribute longer than {_mib(MAX_XML_TEXT)}"
+    return "is not well-formed XML"
 
 
 def _refuse_dtd(element: etree._Element, where: str) -> None:

@@ -21,9 +21,10 @@ import numpy as np
 from lxml import etree
 
 from qualcode.errors import InvalidInput
-from qualcode.exchange.container import MAX_SOURCE, Container, check_size, events
+from qualcode.exchange.container import MAX_HELD, MAX_SOURCE, Container, check_size, events
 from qualcode.exchange.positions import Evidence, PlainText
 from qualcode.exchange.refi import ANCHOR
+from qualcode.limits import MIB
 
 TEXT_TYPES = {"Text": "text", "Integer": "integer", "Float": "float", "Date": "date",
               "DateTime": "text", "Boolean": "boolean"}
@@ -151,6 +152,8 @@ class _Reader:
         self.where = container.where
         self.project = Project()
         self.source: SourceIn | None = None
+        self.section = ""  # the child of Project being read
+        self.held = 0  # characters of text kept until the end (codebook, notes, inline texts)
 
     def run(self, stream) -> None:  # type: ignore[no-untyped-def]
         for event, element, depth in events(stream, self.where):
@@ -165,6 +168,8 @@ class _Reader:
                 raise InvalidInput(f"{self.where}: is not a REFI-QDA project (no Project "
                                    "element).")
             self.project.origin = (element.get("origin") or "").strip()[:200]
+        elif depth == 2:
+            self.section = local(element)
         elif depth == 3 and local(element) == "TextSource" and _parent_is(element, "Sources"):
             line = element.sourceline or 0
             self.source = SourceIn(
@@ -173,6 +178,8 @@ class _Reader:
                              self.where, line), line)
 
     def _end(self, element: etree._Element, depth: int) -> None:
+        if self.section in ("CodeBook", "Notes") or local(element) == "PlainTextContent":
+            self._hold(element)
         parent = element.getparent()
         holder = local(parent) if parent is not None else ""
         if depth == 4 and self.source is not None and holder == "TextSource":
@@ -188,6 +195,12 @@ class _Reader:
             elif local(element) == "NoteRef":
                 self.project.project_notes.append(norm_guid(element.get("targetGUID")) or "")
             _drop(element)
+
+    def _hold(self, element: etree._Element) -> None:
+        self.held += len(element.text or "") + sum(len(v) for v in element.attrib.values())
+        if self.held > MAX_HELD:
+            raise InvalidInput(f"{self.where}: its codebook, notes and inline texts hold more "
+                               f"than {MAX_HELD // MIB} MB, the limit.")
 
     def _item(self, holder: str, element: etree._Element) -> None:
         kind, line = local(element), element.sourceline
