@@ -491,6 +491,50 @@ def xml_mutated(data: bytes) -> st.SearchStrategy[bytes]:
     return st.lists(edit, min_size=1, max_size=5).map(apply)
 
 
+def tree_mutated(data: bytes) -> st.SearchStrategy[bytes]:
+    """Well-formed XML with elements dropped, doubled or moved and attributes changed."""
+    from lxml import etree
+
+    size = len(etree.fromstring(data).xpath("//*"))
+    values = st.one_of(st.integers(-3, 600).map(str), st.text(max_size=12),
+                       st.sampled_from([U, S, CODE_A, CODE_B, "internal://S.txt", "NVivo 12"]))
+    edit = st.tuples(st.sampled_from(["drop", "double", "move", "set"]), st.integers(1, size - 1),
+                     st.integers(0, size - 1), values)
+
+    def apply(edits: list[tuple[str, int, int, str]]) -> bytes:
+        import copy
+
+        root = etree.fromstring(data)
+        for kind, at, to, value in edits:
+            elements = root.xpath("//*")
+            element, other = elements[at % len(elements)], elements[to % len(elements)]
+            parent = element.getparent()
+            if element is root or parent is None:
+                continue
+            if kind == "drop":
+                parent.remove(element)
+            elif kind == "double":
+                element.addnext(copy.deepcopy(element))
+            elif kind == "move" and element not in other.iterancestors() and element is not other:
+                other.append(element)
+            elif kind == "set" and element.attrib:
+                name = sorted(element.attrib)[to % len(element.attrib)]
+                element.set(name, "".join(ch for ch in value if ch.isprintable()))
+        return etree.tostring(root, encoding="utf-8")
+
+    return st.lists(edit, min_size=1, max_size=5).map(apply)
+
+
+MEMBER_NAMES = st.sampled_from(["project.qde", "Projekt.qde", "sources/S.txt", "Sources/S.txt",
+                                "S.txt", "../S.txt", "sources/", "sources/sub/S.txt", "a.qde"])
+
+
+def zip_layouts() -> st.SearchStrategy[list[tuple[str, bytes]]]:
+    contents = st.one_of(st.sampled_from([QDE, NVIVO_TEXT.encode(), b"", "ä".encode("cp1252")]),
+                         st.binary(max_size=64))
+    return st.lists(st.tuples(MEMBER_NAMES, contents), max_size=5)
+
+
 def imports_or_refuses(store, path: Path, reader=import_project) -> None:  # type: ignore[no-untyped-def]
     before = dump(store)
     try:
@@ -500,7 +544,7 @@ def imports_or_refuses(store, path: Path, reader=import_project) -> None:  # typ
 
 
 @pytest.mark.fuzz
-@given(qde=st.one_of(mutated(QDE), xml_mutated(QDE)))
+@given(qde=st.one_of(mutated(QDE), xml_mutated(QDE), tree_mutated(QDE)))
 def test_fuzz_mutated_project_xml(sqlite_store, tmp_path: Path, qde: bytes) -> None:
     path = tmp_path / "fuzz.qdpx"
     with zipfile.ZipFile(path, "w") as archive:
@@ -517,6 +561,16 @@ def test_fuzz_mutated_project_xml(sqlite_store, tmp_path: Path, qde: bytes) -> N
 def test_fuzz_mutated_zip_bytes(sqlite_store, tmp_path: Path, archive: bytes) -> None:
     path = tmp_path / "fuzz.qdpx"
     path.write_bytes(archive)
+    imports_or_refuses(sqlite_store, path)
+
+
+@pytest.mark.fuzz
+@given(members=zip_layouts())
+def test_fuzz_zip_layouts(sqlite_store, tmp_path: Path, members: list[tuple[str, bytes]]) -> None:
+    path = tmp_path / "fuzz.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members:
+            archive.writestr(name, data)
     imports_or_refuses(sqlite_store, path)
 
 
@@ -544,7 +598,7 @@ QDC = ('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codeb
 
 
 @pytest.mark.fuzz
-@given(qdc=st.one_of(mutated(QDC), xml_mutated(QDC)))
+@given(qdc=st.one_of(mutated(QDC), xml_mutated(QDC), tree_mutated(QDC)))
 def test_fuzz_mutated_codebooks(sqlite_store, tmp_path: Path, qdc: bytes) -> None:
     path = tmp_path / "fuzz.qdc"
     path.write_bytes(qdc)
