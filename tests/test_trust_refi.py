@@ -565,6 +565,7 @@ def test_fuzz_mutated_zip_bytes(sqlite_store, tmp_path: Path, archive: bytes) ->
 
 
 @pytest.mark.fuzz
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # doubled members are part of the test
 @given(members=zip_layouts())
 def test_fuzz_zip_layouts(sqlite_store, tmp_path: Path, members: list[tuple[str, bytes]]) -> None:
     path = tmp_path / "fuzz.qdpx"
