@@ -171,6 +171,12 @@ def test_xml_entities_are_refused_not_cut(sqlite_store, tmp_path: Path, where: s
     refused(sqlite_store, write_archive(tmp_path / "e.qdpx", xml, "B: Text"), "DTD")
 
 
+def test_a_coding_without_code_is_a_clean_error(sqlite_store, tmp_path: Path) -> None:
+    bare = selection(1, 0, 2).replace(f'<CodeRef targetGUID="{CODE_A}"/>', "")
+    refused(sqlite_store, write_archive(tmp_path / "c.qdpx", project_xml([bare]), "B: Text"),
+            "names no code", "line 6")
+
+
 def test_an_undeclared_entity_is_a_clean_error(sqlite_store, tmp_path: Path) -> None:
     xml = project_xml([selection(1, 0, 2)], source="",
                       inner="<PlainTextContent>B: vor &ent; nach</PlainTextContent>")

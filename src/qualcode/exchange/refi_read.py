@@ -271,8 +271,11 @@ class _Reader:
 
     def _code_ref(self, coding: etree._Element) -> int:
         ref = child(coding, "CodeRef")
-        guid = ref.get("targetGUID") if ref is not None else None
-        return intern(self.project.code_refs, guid or "(none)")
+        index = intern(self.project.code_refs, ref.get("targetGUID") if ref is not None else None)
+        if index < 0:
+            raise InvalidInput(f"{self.where}: the coding on line {coding.sourceline} names no "
+                               "code (no CodeRef with a targetGUID).")
+        return index
 
     def _variable_value(self, element: etree._Element, source: SourceIn) -> None:
         ref = child(element, "VariableRef")
