@@ -11,6 +11,8 @@ from qualcode.cli.context import echo, note, print_json, progress_line, store_fr
 from qualcode.cli.export_cmd import export_app
 from qualcode.errors import InvalidInput
 
+POSITIONS = {"code-points": "code points", "utf16": "UTF-16 code units"}
+
 
 @export_app.command("qdpx")
 def export_qdpx(
@@ -18,6 +20,9 @@ def export_qdpx(
     file: Annotated[Path, typer.Argument(help="The .qdpx file to write.")],
     name: Annotated[str | None, typer.Option(help="Project name (default: file name).")] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    positions: Annotated[str, typer.Option(
+        help="How positions are counted: code-points (the standard; MAXQDA, ATLAS.ti, "
+             "QualCoder) or utf16 (NVivo).")] = "code-points",
 ) -> None:
     """Write a REFI-QDA project for MAXQDA, ATLAS.ti, NVivo and QualCoder."""
     from qualcode.exchange.refi import export_project
@@ -25,10 +30,13 @@ def export_qdpx(
 
     if file.suffix.lower() != ".qdpx":
         raise InvalidInput(f"{file}: a REFI-QDA project file must end in .qdpx.")
+    if positions not in POSITIONS:
+        raise InvalidInput(f"--positions must be code-points or utf16, not {positions!r}.")
     counts: dict[str, int] = {}
     with progress_line() as progress:
         write_with(file, force, lambda p: counts.update(
-            export_project(store_from(ctx), p, name or file.stem, progress)))
+            export_project(store_from(ctx), p, name or file.stem, progress,
+                           POSITIONS[positions])))
     echo(f"Wrote {file}: {counts['sources']} sources, {counts['codes']} codes, "
          f"{counts['codings']} codings, {counts['users']} coders, {counts['notes']} memos.")
 
@@ -47,7 +55,12 @@ def import_qdpx(
         print_json(report)
         return
     echo(f"Imported {file}: {report.sources} new sources ({report.sources_merged} merged), "
-         f"{report.codes} new codes ({report.codes_merged} merged), {report.codings} codings, "
-         f"{report.memos} memos; coders: {', '.join(report.coders) or 'none'}.")
+         f"{report.codes} new codes ({report.codes_merged} matched, {report.codes_same_name} "
+         f"merged by name), {report.codings} codings ({report.duplicates} exact duplicates "
+         f"skipped, {report.codings_known} already there), {report.memos} memos; "
+         f"coders: {', '.join(report.coders) or 'none'}.")
+    echo(f"Positions read as {report.positions}: {report.positions_reason}.")
+    for notice in report.notices:
+        note(f"note: {notice}")
     for warning in report.warnings:
         note(f"warning: {warning}")

@@ -3,8 +3,8 @@
 Export writes every coder as a User, the code tree with colours and descriptions (definition
 and anchor example), each document as a TextSource with its plain text under ``sources/``,
 every coding as a PlainTextSelection with its Coding, memos as Notes, document variables as
-Variables and VariableValues, and one Case per municipality. Positions are code points,
-end exclusive.
+Variables and VariableValues, and one Case per municipality. Positions are code points (or,
+for NVivo, UTF-16 code units), end exclusive.
 
 GUIDs are derived from names (uuid5), so exporting twice gives the same GUIDs and importing
 our own export into a store matches coders, codes and documents by GUID, which is by name.
@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from qualcode import __version__
 from qualcode.errors import InvalidInput
+from qualcode.exchange.positions import CODE_POINTS, UTF16, to_utf16
 from qualcode.models import (
     Code,
     Coder,
@@ -113,12 +114,19 @@ def export_codebook(store: Store, path: Path) -> None:
     tree.write(str(path), xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
+def origin(positions: str) -> str:
+    """Our origin attribute; it names UTF-16 positions, so that our import reads them so."""
+    suffix = "; positions in UTF-16 code units" if positions == UTF16 else ""
+    return f"qualcode {__version__}{suffix}"
+
+
 def export_project(store: Store, path: Path, name: str | None = None,
-                   progress: Progress | None = None) -> dict[str, int]:
-    """Write a .qdpx; returns counts of what it holds."""
+                   progress: Progress | None = None,
+                   positions: str = CODE_POINTS) -> dict[str, int]:
+    """Write a .qdpx, positions counted as ``positions``; returns counts of what it holds."""
     p = f"{{{PROJECT_NS}}}"
     root = etree.Element(f"{p}Project", nsmap={None: PROJECT_NS},
-                         name=name or path.stem, origin=f"qualcode {__version__}",
+                         name=name or path.stem, origin=origin(positions),
                          creationDateTime=_now())
     files: dict[str, str] = {}
     counts = {"sources": 0, "codes": 0, "codings": 0, "users": 0, "notes": 0}
@@ -144,7 +152,7 @@ def export_project(store: Store, path: Path, name: str | None = None,
         documents = list(session.scalars(select(Document).order_by(Document.name)))
         for doc in counted(documents, len(documents), "writing sources", progress, every=1):
             counts["codings"] += _source(session, sources, doc, p, paths, coder_guids, files,
-                                         notes, doc_notes)
+                                         notes, doc_notes, positions)
             counts["sources"] += 1
         if counts["sources"]:
             _insert_before(root, sources, ("Notes", "Links", "Sets", "Graphs", "Description",
@@ -203,7 +211,7 @@ def _variables_and_cases(session, root: etree._Element, p: str) -> None:  # type
 
 def _source(session, holder, doc: Document, p: str, paths: dict[int, str],  # type: ignore[no-untyped-def]
             coder_guids: dict[int, str], files: dict[str, str], notes: list,
-            doc_notes: dict[int, str]) -> int:
+            doc_notes: dict[int, str], positions: str) -> int:
     version = session.scalar(select(DocumentVersion).where(DocumentVersion.document_id == doc.id)
                              .order_by(DocumentVersion.number.desc()).limit(1))
     source_guid = guid("document", doc.name)
@@ -213,11 +221,15 @@ def _source(session, holder, doc: Document, p: str, paths: dict[int, str],  # ty
                               creationDateTime=_stamp(doc.created_at))
     codings = session.scalars(select(Coding).where(Coding.version_id == version.id)
                               .order_by(Coding.start, Coding.id)).all()
-    for coding in codings:
+    ends = [c.end for c in codings]
+    starts = [c.start for c in codings]
+    if positions == UTF16:
+        starts, ends = to_utf16(version.text, starts), to_utf16(version.text, ends)
+    for coding, start, end in zip(codings, starts, ends, strict=True):
         selection = etree.SubElement(
             source, f"{p}PlainTextSelection", guid=guid("selection", str(coding.id)),
-            name=coding.text[:60], startPosition=str(coding.start),
-            endPosition=str(coding.end), creatingUser=coder_guids[coding.coder_id],
+            name=coding.text[:60], startPosition=str(start),
+            endPosition=str(end), creatingUser=coder_guids[coding.coder_id],
             creationDateTime=_stamp(coding.created_at))
         mark = etree.SubElement(selection, f"{p}Coding", guid=guid("coding", str(coding.id)),
                                 creatingUser=coder_guids[coding.coder_id],

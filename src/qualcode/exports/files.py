@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +15,10 @@ from pathlib import Path
 
 from qualcode.errors import InvalidInput
 
+# Temporary files are named after the writing process, so that the next export into the same
+# folder can remove those whose process was killed (kill -9 leaves no chance to clean up).
+TEMP_PREFIX = ".qualcode-"
+TEMP_NAME = re.compile(r"\.qualcode-(\d+)-")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
@@ -68,26 +74,70 @@ def check_target(target: Path, *, force: bool) -> None:
 
 @contextmanager
 def atomic_file(target: Path, *, force: bool) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed onto it only when writing succeeded."""
+    """A temporary path beside ``target``, renamed onto it only when writing succeeded.
+
+    Nothing is left behind: the temporary file goes on errors, Ctrl-C and SIGTERM, and the
+    ones of killed processes go at the next export into that folder.
+    """
     check_target(target, force=force)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=".qualcode-",
+        remove_stale_temporaries(target.parent)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-",
                                         suffix=target.suffix)
     except OSError as exc:
         raise InvalidInput(f"{target} cannot be written ({exc.strerror}).") from exc
     os.close(handle)
     temporary = Path(name)
     try:
-        yield temporary
-        # mkstemp makes the file private (0600); a report gets the mode any new file would.
-        os.chmod(temporary, 0o666 & ~_umask())
-        try:
-            os.replace(temporary, target)
-        except OSError as exc:
-            raise InvalidInput(f"{target} cannot be written ({exc.strerror}).") from exc
+        with _terminate_cleanly():
+            yield temporary
+            # mkstemp makes the file private (0600); a report gets the mode any new file would.
+            os.chmod(temporary, 0o666 & ~_umask())
+            try:
+                os.replace(temporary, target)
+            except OSError as exc:
+                raise InvalidInput(f"{target} cannot be written ({exc.strerror}).") from exc
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove the temporary files of exports whose process no longer runs."""
+    for path in folder.glob(f"{TEMP_PREFIX}*"):
+        match = TEMP_NAME.match(path.name)
+        if match and not _running(int(match.group(1))):
+            path.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or no pid we can ask about: leave its file
+    return True
+
+
+@contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """SIGTERM ends the process through Python (so ``finally`` runs), not at once."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def write_with(target: Path, force: bool, writer: Callable[[Path], None]) -> Path:
