@@ -59,3 +59,12 @@ def open_zip(path: object, where: str, *, max_member: int, max_total: int) -> zi
 
 def _mib(size: int) -> str:
     return f"{size / MIB:,.0f} MB"
+
+
+# Transcripts (docs/transcripts.md): a text file, and the parts of a .docx or .odt.
+MAX_TRANSCRIPT_BYTES = 50 * MIB
+MAX_DOCUMENT_MEMBER = 100 * MIB
+MAX_DOCUMENT_TOTAL = 200 * MIB
+# YAML written by hand (codebooks, manifests; docs/codebook-format.md): no anchors or aliases.
+MAX_YAML_BYTES = 5 * MIB
+MAX_YAML_DEPTH = 50

@@ -304,3 +304,7 @@ def _reanchor(session: Session, old: DocumentVersion, new: DocumentVersion,
         audit.record(session, actor=actor, action=f"reanchor:{placement.status}", obj=coding,
                      before=before, after=audit.snapshot(coding), batch=batch)
     return Reanchored(**tally, unplaced_codings=tuple(unplaced))
+
+
+class ImportInterrupted(Exception):
+    pass
