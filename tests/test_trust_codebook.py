@@ -39,7 +39,7 @@ FLOW_DEEP = "codes: " + "[" * 300 + "]" * 300 + "\n"
      3, "uses a YAML anchor or alias"),
     (DEEP, 50, "deeper than the limit of 50 levels"),
     (FLOW_DEEP, 1, "deeper than the limit of 50 levels"),
-])
+], ids=["laughs", "cycle", "anchor", "deep", "flow"])
 def test_aliases_and_deep_nesting_are_refused_with_file_and_line(text: str, line: int,
                                                                  fragment: str) -> None:
     with pytest.raises(CodebookError) as caught:
@@ -48,7 +48,7 @@ def test_aliases_and_deep_nesting_are_refused_with_file_and_line(text: str, line
     assert problem.startswith(f"buch.yaml:{line}: ") and fragment in problem, problem
 
 
-@pytest.mark.parametrize("text", [laughs(), CYCLE, DEEP])
+@pytest.mark.parametrize("text", [laughs(), CYCLE, DEEP], ids=["laughs", "cycle", "deep"])
 @pytest.mark.parametrize("command", ["check", "init"])
 def test_the_cli_refuses_hostile_codebooks_quickly_and_small(tmp_path: Path, text: str,
                                                              command: str) -> None:
