@@ -133,6 +133,10 @@ def test_two_files_that_would_be_one_document_are_not_merged(store, tmp_path: Pa
     assert path == str(root / "2024" / "interview.txt")
     assert "the document name 'interview'" in message
     assert [i.version for i in report.imported] == [1]
+    write(root / "2024" / "interview.txt", DIALOGUE)  # the same text twice is one document
+    report = import_paths(store, [root])
+    assert report.failed == []
+    assert [i.status for i in report.imported] == ["unchanged", "unchanged"]
 
 
 # 3. Header lines that look like speaker labels -------------------------------------------------
