@@ -95,3 +95,8 @@ def test_fuzz_codebook(data: object, text: str, plain: str) -> None:
             parse_codebook(source, "zufall.yaml")
         except CodebookError as exc:
             assert all(p.startswith("zufall.yaml") for p in exc.problems), exc.problems
+
+
+def test_a_nul_in_a_codebook_is_refused_before_it_reaches_a_store() -> None:
+    with pytest.raises(CodebookError, match=r"buch\.yaml:2: an escaped NUL"):
+        parse_codebook('codes:\n  - name: "Ämter\\0übergreifend"\n', "buch.yaml")

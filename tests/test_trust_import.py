@@ -408,3 +408,19 @@ def test_fuzz_manifest(sqlite_store, tmp_path: Path, data: object, text: str,
             assert all(m.startswith(str(folder)) for _, m in report.failed), report.failed
             if not report.imported:
                 assert dump(sqlite_store) == before
+
+
+def test_nul_characters_never_reach_the_store(store, tmp_path: Path) -> None:
+    """PostgreSQL cannot store NUL: an RTF \\'00 is dropped, a manifest's \\0 is refused."""
+    rtf = tmp_path / "nul.rtf"
+    rtf.write_bytes(rb"{\rtf1\ansi\ansicpg1252 I:\tab Gr\'fc\'00\'dfe?\par B:\tab Ja.\par}")
+    assert import_paths(store, [rtf]).failed == []
+    assert show_document(store, "nul").turns[0].text == "Grüße?"
+    folder = tmp_path / "m"
+    write(folder / "a.txt", DIALOGUE)
+    (folder / "manifest.yaml").write_text(
+        'documents:\n  - file: a.txt\n    municipality: "Bären\\0tal"\n', encoding="utf-8")
+    before = dump(store)
+    (_, message), = import_paths(store, [folder]).failed
+    assert message.startswith(f"{folder / 'manifest.yaml'}: contains an escaped NUL")
+    assert dump(store) == before

@@ -154,12 +154,10 @@ class _Parser:
             self.problem(node, "expected a text value here")
             return None
         value = node.value.strip()
-        if not value.isascii():
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                self.problem(node, "an escaped lone surrogate (\\uD800 to \\uDFFF) is not text")
-                return None
+        if "\x00" in value or (not value.isascii() and not _utf8(value)):
+            self.problem(node, "an escaped NUL (\\0) or lone surrogate (\\uD800 to \\uDFFF) "
+                               "is not text")
+            return None
         return value or None
 
     def text_list(self, node: Node | None) -> list[str]:
@@ -198,3 +196,11 @@ class _Parser:
             return None
         self.hotkeys[value] = line
         return value
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -144,7 +144,7 @@ def _patterns(path: Path, patterns: object) -> list[str]:
 
 
 def _check_text(path: Path, data: object) -> None:
-    """Refuse strings Python can hold but a store cannot: lone surrogates from YAML escapes."""
+    """Refuse strings Python can hold but a store cannot (from YAML escapes)."""
     stack = [data]
     while stack:
         value = stack.pop()
@@ -153,12 +153,9 @@ def _check_text(path: Path, data: object) -> None:
             stack.extend(value.values())
         elif isinstance(value, list):
             stack.extend(value)
-        elif isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise InvalidInput(f"{path}: contains an escaped lone surrogate (\\uD800 to "
-                                   "\\uDFFF), which is not text.") from None
+        elif isinstance(value, str) and not _storable(value):
+            raise InvalidInput(f"{path}: contains an escaped NUL (\\0) or lone surrogate "
+                               "(\\uD800 to \\uDFFF), which is not text.")
 
 
 def _read_csv(path: Path, text: str) -> Manifest:
@@ -200,6 +197,17 @@ def _csv_rows(path: Path, text: str, known: tuple[str, ...], var_prefix: str | N
                            f"{', '.join(known)}" + (f", {var_prefix}NAME" if var_prefix else "")
                            + ").")
     return rows
+
+
+def _storable(text: str) -> bool:
+    """Text every store accepts: PostgreSQL refuses NUL, UTF-8 refuses lone surrogates."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_keys(path: Path, data: dict[str, Any], known: tuple[str, ...], where: str) -> None:
