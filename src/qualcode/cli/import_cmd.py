@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -35,6 +34,8 @@ def transcripts(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Import transcript files; a changed file becomes a new version and keeps its codings."""
+    import os
+
     from qualcode.services.importing import ImportInterrupted, import_paths
 
     store = store_from(ctx)
