@@ -424,3 +424,24 @@ def test_nul_characters_never_reach_the_store(store, tmp_path: Path) -> None:
     (_, message), = import_paths(store, [folder]).failed
     assert message.startswith(f"{folder / 'manifest.yaml'}: contains an escaped NUL")
     assert dump(store) == before
+
+
+@pytest.mark.parametrize("damage", ["encrypted", "bad checksum"])
+@pytest.mark.parametrize("suffix", [".odt", ".docx"])
+def test_a_damaged_archive_member_is_one_clear_error(sqlite_store, tmp_path: Path, damage: str,
+                                                    suffix: str) -> None:
+    path = tmp_path / f"kaputt{suffix}"
+    member = "content.xml" if suffix == ".odt" else "word/document.xml"
+    with zipfile.ZipFile(path, "w") as archive:  # stored, so the bytes can be changed
+        archive.writestr(member, f"<d {ODT_NAMESPACES}>B: Grüße</d>")
+    raw = bytearray(path.read_bytes())
+    if damage == "encrypted":
+        raw[raw.find(b"PK\x03\x04") + 6] |= 1
+        raw[raw.find(b"PK\x01\x02") + 8] |= 1
+    else:
+        raw[raw.find("Grüße".encode())] ^= 0x20
+    path.write_bytes(bytes(raw))
+    before = dump(sqlite_store)
+    (_, message), = import_paths(sqlite_store, [path]).failed
+    assert message.startswith(f"{path}: is ") and suffix in message, message
+    assert dump(sqlite_store) == before

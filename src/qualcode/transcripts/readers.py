@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -143,7 +144,8 @@ def _read_odt(path: Path) -> list[str]:
     with _guard_archive(path) as archive:
         try:
             content = archive.read("content.xml")
-        except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
+        except (zipfile.BadZipFile, KeyError, EOFError, OSError, zlib.error,
+                NotImplementedError, RuntimeError) as exc:  # damaged, odd method, encrypted
             raise InvalidInput(f"{path}: is not a valid .odt file (no readable "
                                "content.xml).") from exc
     try:
