@@ -68,6 +68,10 @@ class ImportReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
+# Each folder's manifest, read once per import; a broken one is kept as its error.
+ManifestCache = dict[Path, manifests.Manifest | UserError | None]
+
+
 class ImportInterrupted(QualcodeError):
     """An unexpected error while storing; the files stored before it stay imported."""
 
@@ -98,7 +102,7 @@ class Prepared:
 def import_paths(store: Store, paths: list[Path], *, strict: bool = False,
                  progress: Progress | None = None, actor: str = "system") -> ImportReport:
     report = ImportReport()
-    folder_manifests: dict[Path, manifests.Manifest | UserError | None] = {}
+    folder_manifests: ManifestCache = {}
     files, failures = expand(paths, folder_manifests)
     report.failed.extend(failures)
     prepared = _prepare_all(files, folder_manifests, report, progress)
@@ -122,9 +126,8 @@ def import_paths(store: Store, paths: list[Path], *, strict: bool = False,
     return report
 
 
-def _prepare_all(files: list[Path], folder_manifests: dict[Path, manifests.Manifest | UserError
-                                                           | None],
-                 report: ImportReport, progress: Progress | None) -> list[Prepared]:
+def _prepare_all(files: list[Path], folder_manifests: ManifestCache, report: ImportReport,
+                 progress: Progress | None) -> list[Prepared]:
     """Read and analyse every file; one document name is taken by one text only."""
     prepared: list[Prepared] = []
     taken: dict[str, Prepared] = {}
@@ -162,8 +165,7 @@ def has_valid_name(path: Path) -> bool:
     return True
 
 
-def expand(paths: list[Path], cache: dict[Path, manifests.Manifest | UserError | None]
-           ) -> tuple[list[Path], list[tuple[str, str]]]:
+def expand(paths: list[Path], cache: ManifestCache) -> tuple[list[Path], list[tuple[str, str]]]:
     """Files to import (folders walked), and the paths that cannot be imported at all.
 
     When every path is a folder with nothing to import, that is the error itself.
@@ -197,8 +199,7 @@ def _bad_name(path: Path) -> tuple[str, str]:
                    "rename it and import the file again.")
 
 
-def _walk(root: Path, cache: dict[Path, manifests.Manifest | UserError | None]
-          ) -> tuple[list[Path], list[tuple[str, str]]]:
+def _walk(root: Path, cache: ManifestCache) -> tuple[list[Path], list[tuple[str, str]]]:
     """Transcript files below ``root`` in name order; symlinked folders are not followed."""
     files: list[Path] = []
     failures: list[tuple[str, str]] = []
@@ -228,8 +229,7 @@ def _is_transcript_name(name: str) -> bool:
             and not name.startswith((".", "~$")))
 
 
-def _manifest_problems(folder: Path, cache: dict[Path, manifests.Manifest | UserError | None]
-                       ) -> list[tuple[str, str]]:
+def _manifest_problems(folder: Path, cache: ManifestCache) -> list[tuple[str, str]]:
     try:
         manifest = _manifest_for(folder, cache)
     except UserError:
@@ -240,8 +240,7 @@ def _manifest_problems(folder: Path, cache: dict[Path, manifests.Manifest | User
                                  "exist.") for name in manifest.missing_files()]
 
 
-def _manifest_for(folder: Path, cache: dict[Path, manifests.Manifest | UserError | None]
-                  ) -> manifests.Manifest | None:
+def _manifest_for(folder: Path, cache: ManifestCache) -> manifests.Manifest | None:
     """The folder's manifest, read once per import; a broken one fails every file there."""
     if folder not in cache:
         found = manifests.find_manifest(folder)
