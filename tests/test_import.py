@@ -166,14 +166,6 @@ def test_each_bad_file_gives_one_clear_error_and_changes_nothing(sqlite_store,
     assert dump(sqlite_store) == before
 
 
-def test_file_over_the_size_limit_is_refused(sqlite_store, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "MAX_BYTES", 100)
-    path = write_txt(tmp_path, "lang.txt", TRANSCRIPT)
-    (_, message), = import_paths(sqlite_store, [path]).failed
-    assert "over the limit" in message
-
-
 def test_batch_imports_good_files_and_lists_bad_ones(tmp_path: Path) -> None:
     folder = tmp_path / "stapel"
     folder.mkdir()

@@ -59,3 +59,13 @@ def open_zip(path: object, where: str, *, max_member: int, max_total: int) -> zi
 
 def _mib(size: int) -> str:
     return f"{size / MIB:,.0f} MB"
+
+
+# Transcripts (docs/transcripts.md): a text file, and the parts of a .docx or .odt. python-docx
+# holds every part and the parsed XML in memory (a 20 MB document.xml peaked at 206 MB).
+MAX_TRANSCRIPT_BYTES = 50 * MIB
+MAX_DOCUMENT_MEMBER = 50 * MIB
+MAX_DOCUMENT_TOTAL = 150 * MIB
+# YAML written by hand (codebooks, manifests; docs/codebook-format.md): no anchors or aliases.
+MAX_YAML_BYTES = 5 * MIB
+MAX_YAML_DEPTH = 50

@@ -34,11 +34,19 @@ def transcripts(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Import transcript files; a changed file becomes a new version and keeps its codings."""
-    from qualcode.services.importing import import_paths
+    import os
+
+    from qualcode.services.importing import ImportInterrupted, import_paths
 
     store = store_from(ctx)
-    with progress_line() as progress:
-        report = import_paths(store, paths, strict=strict, progress=progress)
+    try:
+        with progress_line() as progress:
+            report = import_paths(store, paths, strict=strict, progress=progress)
+    except ImportInterrupted as exc:
+        _print_report(exc.report)  # what was stored before the error stays stored
+        if os.environ.get("QUALCODE_DEBUG") and exc.__cause__ is not None:
+            raise exc.__cause__ from None
+        raise
     if json_output:
         print_json(report)
     else:

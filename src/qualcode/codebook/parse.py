@@ -2,6 +2,8 @@
 
 The format is described in ``docs/codebook-format.md``. Validation collects
 every problem before giving up, so that one run tells the user all of them.
+Anchors, aliases, deep nesting and oversized files are refused before any node is
+built (``qualcode.safe_yaml``), so a tiny hostile file cannot expand.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from qualcode import safe_yaml
 from qualcode.codebook.spec import CodebookSpec, CodeSpec
 from qualcode.errors import CodebookError
+from qualcode.limits import MAX_YAML_BYTES, MIB
 
 TOP_FIELDS = {"title", "description", "codes"}
 CODE_FIELDS = {"name", "definition", "anchor", "colour", "key", "formerly", "codes"}
@@ -24,6 +28,10 @@ HOTKEY = re.compile(r"^[A-Za-z0-9]$")
 def read_codebook(path: str | Path) -> CodebookSpec:
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise CodebookError(str(path), [f"{path}: is {size // MIB} MB, over the limit of "
+                                            f"{MAX_YAML_BYTES // MIB} MB for a codebook"])
         raw = path.read_bytes()
     except OSError as exc:
         raise CodebookError(str(path), [f"{path}: cannot be read ({exc.strerror})"]) from exc
@@ -53,8 +61,16 @@ class _Parser:
         self.problems.append(f"{where}: {message}")
 
     def parse(self, text: str) -> CodebookSpec | None:
+        if len(text) > MAX_YAML_BYTES:
+            self.problems.append(f"{self.source}: is over the limit of {MAX_YAML_BYTES // MIB} "
+                                 "MB for a codebook")
+            return None
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            refused = safe_yaml.refusal(text)
+            if refused is not None:
+                self.problems.append(f"{self.source}:{refused.line}: {refused.reason}")
+                return None
+            root = safe_yaml.compose(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f":{mark.line + 1}" if mark is not None else ""
@@ -138,6 +154,10 @@ class _Parser:
             self.problem(node, "expected a text value here")
             return None
         value = node.value.strip()
+        if "\x00" in value or (not value.isascii() and not _utf8(value)):
+            self.problem(node, "an escaped NUL (\\0) or lone surrogate (\\uD800 to \\uDFFF) "
+                               "is not text")
+            return None
         return value or None
 
     def text_list(self, node: Node | None) -> list[str]:
@@ -176,3 +196,11 @@ class _Parser:
             return None
         self.hotkeys[value] = line
         return value
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -1,5 +1,7 @@
 """Importing transcript files: new documents, unchanged files, corrected versions.
 
+Folders are walked with their subfolders (hidden ones, Office temp files and symlinked
+folders left out); each folder's manifest applies to the files of that folder.
 Parsing (reading, turns, sentences, lemmas) happens before any transaction;
 each file is then stored in one transaction of its own, or all files in one
 transaction with ``strict``. A failed file never leaves half a document.
@@ -7,13 +9,14 @@ transaction with ``strict``. A failed file never leaves half a document.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from qualcode.errors import InvalidInput, UserError
+from qualcode.errors import InvalidInput, QualcodeError, UserError
 from qualcode.models import Coding, Document, DocumentVariable, DocumentVersion, Segment, Speaker
 from qualcode.progress import Progress
 from qualcode.search import index
@@ -31,6 +34,7 @@ from qualcode.transcripts.turns import (
     TIME_MARK,
     Transcript,
     label_regex,
+    normalise_label,
     split_turns,
 )
 
@@ -64,6 +68,22 @@ class ImportReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
+# Each folder's manifest, read once per import; a broken one is kept as its error.
+ManifestCache = dict[Path, manifests.Manifest | UserError | None]
+
+
+class ImportInterrupted(QualcodeError):
+    """An unexpected error while storing; the files stored before it stay imported."""
+
+    def __init__(self, report: ImportReport, path: Path, cause: Exception, total: int) -> None:
+        self.report = report
+        done = len(report.imported)
+        super().__init__(
+            f"{display(path)}: the import stopped with an internal error "
+            f"({type(cause).__name__}); {done} of {total} files were imported, this file and "
+            "the ones after it were not (set QUALCODE_DEBUG=1 for the traceback).")
+
+
 @dataclass
 class Prepared:
     path: Path
@@ -82,19 +102,10 @@ class Prepared:
 def import_paths(store: Store, paths: list[Path], *, strict: bool = False,
                  progress: Progress | None = None, actor: str = "system") -> ImportReport:
     report = ImportReport()
-    folder_manifests: dict[Path, manifests.Manifest | UserError | None] = {}
+    folder_manifests: ManifestCache = {}
     files, failures = expand(paths, folder_manifests)
     report.failed.extend(failures)
-    prepared: list[Prepared] = []
-    for number, path in enumerate(files):
-        if progress:
-            progress(number, len(files), f"reading {path.name}")
-        try:
-            prepared.append(prepare(path, _manifest_for(path.parent, folder_manifests)))
-        except UserError as exc:
-            report.failed.append((str(path), str(exc)))
-    if progress:
-        progress(len(files), len(files), "reading transcripts")
+    prepared = _prepare_all(files, folder_manifests, report, progress)
     if strict:
         if report.failed:
             raise InvalidInput("Nothing was imported (--strict); "
@@ -102,36 +113,123 @@ def import_paths(store: Store, paths: list[Path], *, strict: bool = False,
         with store.write() as session:
             report.imported = [store_document(session, p, actor) for p in prepared]
         return report
-    for item in prepared:
+    for number, item in enumerate(prepared):
         try:
+            if progress:
+                progress(number, len(prepared), f"storing {item.name}")
             with store.write() as session:
                 report.imported.append(store_document(session, item, actor))
         except UserError as exc:
             report.failed.append((str(item.path), str(exc)))
+        except Exception as exc:  # committed files stay: say so, not "nothing was changed"
+            raise ImportInterrupted(report, item.path, exc, len(prepared)) from exc
     return report
 
 
-def expand(paths: list[Path], cache: dict[Path, manifests.Manifest | UserError | None]
-           ) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to import (folders expanded), and the paths that cannot be imported at all."""
+def _prepare_all(files: list[Path], folder_manifests: ManifestCache, report: ImportReport,
+                 progress: Progress | None) -> list[Prepared]:
+    """Read and analyse every file; one document name is taken by one text only."""
+    prepared: list[Prepared] = []
+    taken: dict[str, Prepared] = {}
+    for number, path in enumerate(files):
+        if progress:
+            progress(number, len(files), f"reading {path.name}")
+        try:
+            item = prepare(path, _manifest_for(path.parent, folder_manifests))
+        except UserError as exc:
+            report.failed.append((display(path), str(exc)))
+            continue
+        first = taken.setdefault(item.name, item)
+        if first is not item and first.transcript.text != item.transcript.text:
+            # not a silent new version from a sibling folder; the same text is "unchanged"
+            report.failed.append((str(path), f"{path}: gives the document name {item.name!r} "
+                                             f"like {first.path}, with another text; rename one "
+                                             "file or name them apart in a manifest."))
+            continue
+        prepared.append(item)
+    if progress:
+        progress(len(files), len(files), "reading transcripts")
+    return prepared
+
+
+def display(path: Path) -> str:
+    """The path as text that can be printed and stored: undecodable bytes become U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def has_valid_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def expand(paths: list[Path], cache: ManifestCache) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to import (folders walked), and the paths that cannot be imported at all.
+
+    When every path is a folder with nothing to import, that is the error itself.
+    """
     files: list[Path] = []
     failures: list[tuple[str, str]] = []
+    empty: list[str] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir()
-                                if p.is_file() and p.suffix.lower() in SUFFIXES
-                                and p.name.lower() not in manifests.MANIFEST_NAMES
-                                and not p.name.startswith((".", "~$"))))
-            failures.extend(_manifest_problems(path, cache))
+            found, problems = _walk(path, cache)
+            files.extend(found)
+            failures.extend(problems)
+            if not found and not problems:
+                empty.append(f"{display(path)}: no transcript files "
+                             f"({', '.join(sorted(SUFFIXES))}) in this folder or its subfolders.")
+                failures.append((display(path), empty[-1]))
+        elif not has_valid_name(path):
+            failures.append(_bad_name(path))
         elif path.exists():
             files.append(path)
         else:
             failures.append((str(path), f"{path}: no such file or folder."))
+    if empty and len(empty) == len(failures) == len(paths):
+        raise InvalidInput(" ".join(empty) + " Nothing was imported.")
     return files, failures
 
 
-def _manifest_problems(folder: Path, cache: dict[Path, manifests.Manifest | UserError | None]
-                       ) -> list[tuple[str, str]]:
+def _bad_name(path: Path) -> tuple[str, str]:
+    shown = display(path)
+    return shown, (f"{shown}: the file name (or a folder name in its path) is not valid UTF-8; "
+                   "rename it and import the file again.")
+
+
+def _walk(root: Path, cache: ManifestCache) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Transcript files below ``root`` in name order; symlinked folders are not followed."""
+    files: list[Path] = []
+    failures: list[tuple[str, str]] = []
+
+    def unreadable(error: OSError) -> None:
+        where = display(Path(error.filename or root))
+        failures.append((where, f"{where}: cannot be read ({error.strerror})."))
+
+    for folder, subfolders, names in os.walk(root, onerror=unreadable):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        here = Path(folder)
+        for name in sorted(names):
+            path = here / name
+            if not _is_transcript_name(name) or not path.is_file():
+                continue
+            if has_valid_name(path):
+                files.append(path)
+            else:
+                failures.append(_bad_name(path))
+        if has_valid_name(here):
+            failures.extend(_manifest_problems(here, cache))
+    return files, failures
+
+
+def _is_transcript_name(name: str) -> bool:
+    return (Path(name).suffix.lower() in SUFFIXES and name.lower() not in manifests.MANIFEST_NAMES
+            and not name.startswith((".", "~$")))
+
+
+def _manifest_problems(folder: Path, cache: ManifestCache) -> list[tuple[str, str]]:
     try:
         manifest = _manifest_for(folder, cache)
     except UserError:
@@ -142,8 +240,7 @@ def _manifest_problems(folder: Path, cache: dict[Path, manifests.Manifest | User
                                  "exist.") for name in manifest.missing_files()]
 
 
-def _manifest_for(folder: Path, cache: dict[Path, manifests.Manifest | UserError | None]
-                  ) -> manifests.Manifest | None:
+def _manifest_for(folder: Path, cache: ManifestCache) -> manifests.Manifest | None:
     """The folder's manifest, read once per import; a broken one fails every file there."""
     if folder not in cache:
         found = manifests.find_manifest(folder)
@@ -163,8 +260,9 @@ def prepare(path: Path, manifest: manifests.Manifest | None = None) -> Prepared:
     raw = read_transcript(path)
     patterns = (*manifest.speaker_patterns, *DEFAULT_LABEL_PATTERNS) if manifest else \
         DEFAULT_LABEL_PATTERNS
-    labels = label_regex(patterns, [s.label for s in entry.speakers.values()] if entry else ())
-    transcript = split_turns(raw.paragraphs, labels)
+    named = [s.label for s in entry.speakers.values()] if entry else []
+    labels = label_regex(patterns, named)
+    transcript = split_turns(raw.paragraphs, labels, speakers={normalise_label(n) for n in named})
     texts = [_mask_time_marks(transcript.text[t.start:t.end]) for t in transcript.turns]
     name = (entry.name if entry and entry.name else None) or path.stem
     return Prepared(path, name, raw.encoding, transcript, analyse(texts), entry)

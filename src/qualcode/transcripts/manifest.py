@@ -16,9 +16,11 @@ from typing import Any
 
 import yaml
 
+from qualcode import safe_yaml
 from qualcode.errors import InvalidInput
+from qualcode.limits import MAX_YAML_BYTES, MIB
 from qualcode.services.documents import VariableValue
-from qualcode.transcripts.turns import normalise_label
+from qualcode.transcripts.turns import label_regex, normalise_label
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.csv")
 KINDS = {"interview": "interview", "fokusgruppe": "focus group", "focus group": "focus group",
@@ -27,6 +29,7 @@ MUNICIPALITY_TYPES = ("kreisfreie Stadt", "kreisangehörige Stadt", "Landkreis",
 DOCUMENT_FIELDS = ("file", "name", "kind", "municipality", "municipality_type", "bundesland",
                    "date", "participants")
 SPEAKER_FIELDS = ("label", "name", "role", "organisation", "consent", "pseudonym")
+MAX_PATTERN_LENGTH = 200
 YES = {"ja", "yes", "true", "1", "j", "y", "x"}
 NO = {"nein", "no", "false", "0", "n", ""}
 
@@ -67,27 +70,38 @@ def find_manifest(folder: Path) -> Path | None:
 
 
 def read_manifest(path: Path) -> Manifest:
+    text = _read_text(path)
     if path.suffix.lower() == ".csv":
-        return _read_csv(path)
-    return _read_yaml(path)
+        return _read_csv(path, text)
+    return _read_yaml(path, text)
 
 
-def _read_yaml(path: Path) -> Manifest:
+def _read_text(path: Path) -> str:
+    """The file as UTF-8 text, refused beyond the size limit before it is read."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise InvalidInput(f"{path}: is {size // MIB} MB, over the limit of "
+                               f"{MAX_YAML_BYTES // MIB} MB for a manifest.")
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path}: cannot be read as UTF-8 ({_first_line(exc)}).") from exc
+
+
+def _read_yaml(path: Path, text: str) -> Manifest:
+    try:
+        refused = safe_yaml.refusal(text)
+        if refused is not None:
+            raise InvalidInput(f"{path}:{refused.line}: {refused.reason}.")
+        data = safe_yaml.load(text)
+    except yaml.YAMLError as exc:
         reason = _first_line(exc)
         raise InvalidInput(f"{path}: is not a readable YAML manifest ({reason}).") from exc
+    _check_text(path, data)
     if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
         raise InvalidInput(f"{path}: a manifest needs a 'documents' list.")
-    _check_keys(path, data, ("documents", "speaker_patterns"), "the manifest")
-    patterns = [str(p) for p in data.get("speaker_patterns") or []]
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise InvalidInput(f"{path}: speaker pattern {pattern!r} is not a valid regular "
-                               f"expression ({exc}).") from exc
+    _check_keys(path, data, ("documents", "speaker_patterns"), str(path))
+    patterns = _patterns(path, data.get("speaker_patterns") or [])
     entries: dict[str, ManifestEntry] = {}
     for number, row in enumerate(data["documents"], start=1):
         if not isinstance(row, dict):
@@ -103,6 +117,9 @@ def _read_yaml(path: Path) -> Manifest:
             details = details or {}
             if isinstance(details, str):
                 details = {"role": details}
+            if not isinstance(details, dict):
+                raise InvalidInput(f"{where}, speaker {label}: the details must be a mapping "
+                                   "(role, name, organisation, consent, pseudonym).")
             _check_keys(path, details, SPEAKER_FIELDS[1:], f"{where}, speaker {label}")
             entry.speakers[normalise_label(str(label))] = _speaker(
                 where, {"label": str(label), **details})
@@ -110,15 +127,47 @@ def _read_yaml(path: Path) -> Manifest:
     return Manifest(path, entries, patterns)
 
 
-def _read_csv(path: Path) -> Manifest:
+def _patterns(path: Path, patterns: object) -> list[str]:
+    """Extra label patterns, each valid alone and together with the built-in ones."""
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise InvalidInput(f"{path}: 'speaker_patterns' must be a list of regular expressions.")
+    for pattern in patterns:
+        if len(pattern) > MAX_PATTERN_LENGTH:
+            raise InvalidInput(f"{path}: a speaker pattern is longer than "
+                               f"{MAX_PATTERN_LENGTH} characters.")
+        try:
+            label_regex([pattern])
+        except (re.error, RecursionError, OverflowError) as exc:
+            raise InvalidInput(f"{path}: speaker pattern {pattern!r} is not a valid regular "
+                               f"expression for a label ({_first_line(exc)}).") from exc
+    return patterns
+
+
+def _check_text(path: Path, data: object) -> None:
+    """Refuse strings Python can hold but a store cannot (from YAML escapes)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and not _storable(value):
+            raise InvalidInput(f"{path}: contains an escaped NUL (\\0) or lone surrogate "
+                               "(\\uD800 to \\uDFFF), which is not text.")
+
+
+def _read_csv(path: Path, text: str) -> Manifest:
     entries: dict[str, ManifestEntry] = {}
-    for line, row in _csv_rows(path, DOCUMENT_FIELDS, var_prefix="var_"):
+    for line, row in _csv_rows(path, text, DOCUMENT_FIELDS, var_prefix="var_"):
         variables = {k.removeprefix("var_"): v for k, v in row.items() if k.startswith("var_")}
         fields = {k: v for k, v in row.items() if k in DOCUMENT_FIELDS}
         _add(path, entries, _entry(f"{path}:{line}", fields, variables))
     speakers_path = path.with_name("speakers.csv")
     if speakers_path.exists():
-        for line, row in _csv_rows(speakers_path, ("file", *SPEAKER_FIELDS)):
+        rows = _csv_rows(speakers_path, _read_text(speakers_path), ("file", *SPEAKER_FIELDS))
+        for line, row in rows:
             entry = entries.get(row.get("file") or "")
             if entry is None:
                 raise InvalidInput(f"{speakers_path}:{line}: file {row.get('file')!r} is not in "
@@ -129,22 +178,36 @@ def _read_csv(path: Path) -> Manifest:
     return Manifest(path, entries)
 
 
-def _csv_rows(path: Path, known: tuple[str, ...], var_prefix: str | None = None):  # type: ignore[no-untyped-def]
+def _csv_rows(path: Path, text: str, known: tuple[str, ...], var_prefix: str | None = None
+              ) -> list[tuple[int, dict[str, str]]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path}: cannot be read as UTF-8 ({_first_line(exc)}).") from exc
-    dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    reader = csv.DictReader(text.splitlines(), dialect=dialect)
-    columns = [c.strip() for c in reader.fieldnames or []]
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        reader = csv.DictReader(text.splitlines(), dialect=dialect)
+        columns = [c.strip() for c in reader.fieldnames or []]
+        rows = [(number, {k.strip(): (v or "").strip() for k, v in row.items()
+                          if isinstance(k, str) and k and not isinstance(v, list)})
+                for number, row in enumerate(reader, start=2)]
+    except csv.Error as exc:
+        raise InvalidInput(f"{path}: is not a readable CSV manifest ({_first_line(exc)}); "
+                           "use one header line with ',', ';' or tab between columns.") from exc
     unknown = [c for c in columns
                if c not in known and not (var_prefix and c.startswith(var_prefix))]
     if unknown:
         raise InvalidInput(f"{path}: unknown column {unknown[0]!r} (known columns: "
                            f"{', '.join(known)}" + (f", {var_prefix}NAME" if var_prefix else "")
                            + ").")
-    for number, row in enumerate(reader, start=2):
-        yield number, {k.strip(): (v or "").strip() for k, v in row.items() if k}
+    return rows
+
+
+def _storable(text: str) -> bool:
+    """Text every store accepts: PostgreSQL refuses NUL, UTF-8 refuses lone surrogates."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_keys(path: Path, data: dict[str, Any], known: tuple[str, ...], where: str) -> None:
@@ -160,9 +223,16 @@ def _add(path: Path, entries: dict[str, ManifestEntry], entry: ManifestEntry) ->
 
 
 def _entry(where: str, fields: dict[str, Any], extra: dict[str, Any]) -> ManifestEntry:
+    for name, value in (*fields.items(), *(extra.items() if isinstance(extra, dict) else ())):
+        if isinstance(value, dict | list):
+            raise InvalidInput(f"{where}: {name!s} must be a single value, not a list or "
+                               "mapping.")
     file = str(fields.get("file") or "").strip()
     if not file:
         raise InvalidInput(f"{where}: a manifest row has no 'file'.")
+    if any(ch in file for ch in "/\\\x00"):
+        raise InvalidInput(f"{where}: 'file' must be the name of a file in the manifest's "
+                           "folder, without a path.")
     entry = ManifestEntry(file=file, name=_text(fields.get("name")))
     kind = _text(fields.get("kind"))
     if kind is not None:
@@ -183,7 +253,7 @@ def _entry(where: str, fields: dict[str, Any], extra: dict[str, Any]) -> Manifes
     if (count := fields.get("participants")) not in (None, ""):
         try:
             entry.variables.append(VariableValue("participants", str(int(count)), "integer"))
-        except ValueError:
+        except (TypeError, ValueError):
             raise InvalidInput(f"{where}: participants {count!r} is not a number.") from None
     if not isinstance(extra, dict):
         raise InvalidInput(f"{where}: 'variables' must be a mapping of names to values.")
@@ -195,6 +265,8 @@ def _speaker(where: str, fields: dict[str, Any]) -> SpeakerInfo:
     label = str(fields.get("label") or "").strip()
     if not label:
         raise InvalidInput(f"{where}: a speaker has no label.")
+    if any(isinstance(value, dict | list) for value in fields.values()):
+        raise InvalidInput(f"{where}: the details of speaker {label} must be single values.")
     consent = fields.get("consent", False)
     if not isinstance(consent, bool):
         word = str(consent).strip().lower()

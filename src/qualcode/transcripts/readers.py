@@ -4,6 +4,9 @@
 transcript text), .txt and .md (UTF-8 with or without BOM, UTF-16 with BOM,
 or Windows-1252, detected and reported), .odt (its text paragraphs) and .rtf
 (its text, through striprtf, without table rows).
+
+Every reader checks its limits (``qualcode.limits``) before it reads: the file size of text,
+and the members of a .docx or .odt archive, so a zip bomb is refused unread.
 """
 
 from __future__ import annotations
@@ -11,16 +14,29 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from qualcode.errors import InvalidInput
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as parse_xml
 
-MAX_BYTES = 50 * 1024 * 1024
+from qualcode.errors import InvalidInput
+from qualcode.limits import (
+    MAX_DOCUMENT_MEMBER,
+    MAX_DOCUMENT_TOTAL,
+    MAX_TRANSCRIPT_BYTES,
+    MIB,
+    open_zip,
+)
+
 SUFFIXES = {".docx", ".txt", ".md", ".odt", ".rtf"}
 # Bytes that Windows-1252 leaves undefined: a text containing them is not cp1252.
 CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+# Control characters (NUL from an RTF \'00, stray ones in UTF-16) are never transcript text,
+# and PostgreSQL cannot store NUL; tabs stay.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -39,9 +55,9 @@ def read_transcript(path: Path) -> RawTranscript:
         size = path.stat().st_size
     except OSError as exc:
         raise InvalidInput(f"{path}: cannot be read ({exc.strerror}).") from exc
-    if size > MAX_BYTES:
-        raise InvalidInput(f"{path}: is {size // (1024 * 1024)} MB, over the limit of "
-                           f"{MAX_BYTES // (1024 * 1024)} MB for one transcript.")
+    if size > MAX_TRANSCRIPT_BYTES:
+        raise InvalidInput(f"{path}: is {size // MIB} MB, over the limit of "
+                           f"{MAX_TRANSCRIPT_BYTES // MIB} MB for one transcript.")
     if size == 0:
         raise InvalidInput(f"{path}: is empty.")
     if suffix == ".docx":
@@ -53,6 +69,7 @@ def read_transcript(path: Path) -> RawTranscript:
     else:
         text, encoding = decode_text(path.read_bytes(), path)
         paragraphs = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    paragraphs = [CONTROLS.sub("", p) for p in paragraphs]
     if not any(p.strip() for p in paragraphs):
         raise InvalidInput(f"{path}: contains no text.")
     return RawTranscript(path, paragraphs, encoding)
@@ -96,10 +113,13 @@ def _read_docx(path: Path) -> list[str]:
     from docx.opc.exceptions import PackageNotFoundError
 
     if not zipfile.is_zipfile(path):
-        if path.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        with path.open("rb") as stream:
+            head = stream.read(8)
+        if head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise InvalidInput(f"{path}: is password-protected (encrypted) or an old .doc "
                                "file; save it as an unprotected .docx.")
         raise InvalidInput(f"{path}: is not a valid .docx file (not a zip archive).")
+    _guard_archive(path).close()  # python-docx opens the file itself, after the check
     try:
         document = Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile,
@@ -116,42 +136,70 @@ ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 ODF_PARAGRAPHS = {f"{{{ODF_TEXT}}}p", f"{{{ODF_TEXT}}}h"}
 
 
+def _guard_archive(path: Path) -> zipfile.ZipFile:
+    return open_zip(path, str(path), max_member=MAX_DOCUMENT_MEMBER, max_total=MAX_DOCUMENT_TOTAL)
+
+
 def _read_odt(path: Path) -> list[str]:
-    try:
-        with zipfile.ZipFile(path) as archive:
+    with _guard_archive(path) as archive:
+        try:
             content = archive.read("content.xml")
-        root = ElementTree.fromstring(content)
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
+        except (zipfile.BadZipFile, KeyError, EOFError, OSError, zlib.error,
+                NotImplementedError, RuntimeError) as exc:  # damaged, odd method, encrypted
+            raise InvalidInput(f"{path}: is not a valid .odt file (no readable "
+                               "content.xml).") from exc
+    try:
+        root = parse_xml(content)  # no DTD entities: nothing expands
+    except ElementTree.ParseError as exc:
         raise InvalidInput(f"{path}: is not a valid .odt file ({exc}).") from exc
+    except DefusedXmlException as exc:
+        raise InvalidInput(f"{path}: is not a valid .odt file (it declares XML entities, which "
+                           "an .odt never needs).") from exc
     body = root.find(f"{{{ODF_OFFICE}}}body")
     return [_odf_text(p) for p in _odf_paragraphs(body)] if body is not None else []
 
 
-def _odf_paragraphs(element: ElementTree.Element) -> list[ElementTree.Element]:
-    """Paragraphs and headings in document order, skipping tables."""
+def _odf_paragraphs(body: ElementTree.Element) -> list[ElementTree.Element]:
+    """Paragraphs and headings in document order, skipping tables (no recursion: any depth)."""
     found = []
-    for child in element:
-        if child.tag in ODF_PARAGRAPHS:
-            found.append(child)
-        elif child.tag != f"{{{ODF_TABLE}}}table":
-            found.extend(_odf_paragraphs(child))
+    stack = list(reversed(body))
+    while stack:
+        element = stack.pop()
+        if element.tag in ODF_PARAGRAPHS:
+            found.append(element)
+        elif element.tag != f"{{{ODF_TABLE}}}table":
+            stack.extend(reversed(element))
     return found
 
 
-def _odf_text(element: ElementTree.Element) -> str:
-    parts = [element.text or ""]
-    for child in element:
-        tag = child.tag.split("}")[-1]
-        if tag == "s":
-            parts.append(" " * int(child.get(f"{{{ODF_TEXT}}}c", "1")))
-        elif tag == "tab":
-            parts.append("\t")
-        elif tag == "line-break":
-            parts.append("\n")
-        elif tag not in ("note", "annotation"):
-            parts.append(_odf_text(child))
-        parts.append(child.tail or "")
+def _odf_text(paragraph: ElementTree.Element) -> str:
+    parts: list[str] = []
+    # each entry: an element to open, or the tail text left after a closed one
+    stack: list[ElementTree.Element | str] = [paragraph]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        is_root = item is paragraph
+        if not is_root:
+            stack.append(item.tail or "")
+        tag = item.tag.split("}")[-1] if isinstance(item.tag, str) else ""
+        if is_root or tag not in _ODF_SPECIAL:
+            parts.append(item.text or "")
+            stack.extend(reversed(item))
+        else:
+            parts.append(_ODF_SPECIAL[tag](item))
     return "".join(parts)
+
+
+def _odf_spaces(element: ElementTree.Element) -> str:
+    count = element.get(f"{{{ODF_TEXT}}}c", "1")
+    return " " * min(int(count), 1000) if count.isdigit() else " "
+
+
+_ODF_SPECIAL = {"s": _odf_spaces, "tab": lambda _: "\t", "line-break": lambda _: "\n",
+                "note": lambda _: "", "annotation": lambda _: ""}
 
 
 RTF_CODEPAGE = re.compile(rb"\\ansicpg(\d+)")
