@@ -1,0 +1,39 @@
+"""The codebook as a file: YAML (loadable again), Markdown, Word or REFI-QDA .qdc.
+
+Written like every export: atomically, and an existing file only with ``force``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from qualcode.codebook import render
+from qualcode.exports.files import write_with
+from qualcode.store import Store
+
+if TYPE_CHECKING:
+    from qualcode.codebook.tree import CodeInfo
+
+FORMATS = ("yaml", "md", "docx", "qdc")
+
+
+def codebook_text(codes: Sequence[CodeInfo], fmt: str, title: str | None = None) -> str:
+    """YAML or Markdown, for printing."""
+    listed = list(codes)
+    return render.to_yaml(listed, title) if fmt == "yaml" else render.to_markdown(listed, title)
+
+
+def write_codebook(store: Store, codes: Sequence[CodeInfo], fmt: str, target: Path, *,
+                   title: str | None = None, force: bool = False) -> Path:
+    if fmt == "qdc":
+        from qualcode.exchange.refi import export_codebook
+
+        return write_with(target, force, lambda path: export_codebook(store, path))
+    if fmt == "docx":
+        return write_with(target, force, lambda path: render.to_docx(list(codes), path, title))
+    text = codebook_text(codes, fmt, title)
+    return write_with(target, force,
+                      lambda path: path.write_text(text, encoding="utf-8"))
