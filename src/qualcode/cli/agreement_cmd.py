@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, note, print_json, store_from, to_jsonable
+from qualcode.cli.options import comma_list
 
 CodersOption = Annotated[str, typer.Option(help="Comma-separated coder names: A,B[,C…].")]
 UnitOption = Annotated[str, typer.Option(
@@ -40,7 +41,7 @@ def consensus_seed(
     """Copy every coding the coders agree on (segment rule) into the consensus coder."""
     from qualcode.agreement.consensus import seed
 
-    names = [c.strip() for c in coders.split(",") if c.strip()]
+    names = comma_list(coders)
     done = seed(store_from(ctx), names, into=into, overlap=overlap)
     echo(f"Copied {done.copied} agreed codings into {done.coder} ({done.skipped} were there).")
 
@@ -59,7 +60,7 @@ def consensus_resolve(
     """Settle one disagreement: copy the chosen coders' codings there into the consensus."""
     from qualcode.agreement.consensus import resolve
 
-    names = [c.strip() for c in take.split(",") if c.strip()]
+    names = comma_list(take)
     done = resolve(store_from(ctx), document=document, code=code, start=start, end=end,
                    take=names, into=into)
     echo(f"Copied {done.copied} codings into {done.coder}.")
@@ -69,10 +70,8 @@ def _selection(coders: str, unit: str, documents: str | None, codes: str | None,
                overlap: float, bootstrap: int = 0):  # type: ignore[no-untyped-def]
     from qualcode.agreement.compute import Selection
 
-    def split(value: str | None) -> list[str]:
-        return [part.strip() for part in (value or "").split(",") if part.strip()]
-
-    return Selection(split(coders), unit, split(documents), split(codes), overlap, bootstrap)
+    return Selection(comma_list(coders), unit, comma_list(documents), comma_list(codes), overlap,
+                     bootstrap)
 
 
 def agreement_command(
@@ -138,7 +137,7 @@ def disagreements_command(
 
     found = disagreements(store_from(ctx), _selection(coders, unit, documents, codes, overlap))
     if xlsx_file:
-        names = [c.strip() for c in coders.split(",") if c.strip()]
+        names = comma_list(coders)
         _write_table([_flat(d) for d in found], None, xlsx_file, force=force,
                      title="Abweichungen", columns=["document", "unit", "start", "end", "code",
                                                     *(f"coded by {n}" for n in names), "text"])

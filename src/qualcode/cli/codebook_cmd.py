@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, note, print_json, store_from
-from qualcode.errors import InvalidInput
+from qualcode.cli.options import ForceOption
 from qualcode.store import Store
 
 app = typer.Typer(help="Load, show, export and edit the codebook.", no_args_is_help=True)
@@ -87,35 +87,21 @@ def export_command(
     fmt: Annotated[ExportFormat, typer.Option(
         "--format", help="Output format.")] = ExportFormat.yaml,
     title: Annotated[str | None, typer.Option(help="Title of the codebook.")] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    force: ForceOption = False,
 ) -> None:
-    """Write the codebook as YAML (loadable again), Markdown or Word."""
-    from qualcode.codebook import render
+    """Write the codebook as YAML (loadable again), Markdown, Word or REFI-QDA (.qdc)."""
+    from qualcode.exports.codebook_files import codebook_text, write_codebook
     from qualcode.services.codes import code_tree
 
-    codes = code_tree(store_from(ctx))
+    store = store_from(ctx)
+    codes = code_tree(store)
     if fmt in (ExportFormat.docx, ExportFormat.qdc) and output is None:
         output = Path("exports") / f"codebook.{fmt.value}"
-    if output is not None and output.exists() and not force:
-        raise InvalidInput(f"{output} exists already; use --force to overwrite it.")
-    if fmt in (ExportFormat.docx, ExportFormat.qdc):
-        assert output is not None
-        output.parent.mkdir(parents=True, exist_ok=True)
-        if fmt is ExportFormat.qdc:
-            from qualcode.exchange.refi import export_codebook
-
-            export_codebook(store_from(ctx), output)
-        else:
-            render.to_docx(codes, output, title)
-        echo(f"Wrote {output}.")
-        return
-    text = render.to_yaml(codes, title) if fmt is ExportFormat.yaml else render.to_markdown(
-        codes, title)
     if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        echo(f"Wrote {output}.")
+        typer.echo(codebook_text(codes, fmt.value, title), nl=False)
+        return
+    write_codebook(store, codes, fmt.value, output, title=title, force=force)
+    echo(f"Wrote {output}.")
 
 
 @app.command("import")

@@ -17,11 +17,15 @@ from qualcode.store import Store, open_store
 
 
 def store_from(ctx: typer.Context) -> Store:
-    """Open the store chosen with --db / QUALCODE_DB; it is closed when the command ends."""
+    """The store chosen with --db / QUALCODE_DB: opened once per command, closed at its end."""
     root = ctx.find_root()
-    store = open_store(root.obj.get("db") if root.obj else None)
-    root.call_on_close(store.close)
-    return store
+    if root.obj is None:
+        root.obj = {}
+    if "store" not in root.obj:
+        store = open_store(root.obj.get("db"))
+        root.call_on_close(store.close)
+        root.obj["store"] = store
+    return root.obj["store"]
 
 
 def to_jsonable(value: Any) -> Any:

@@ -8,6 +8,14 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, note, progress_line, store_from
+from qualcode.cli.options import (
+    CoderFilterOption,
+    ForceOption,
+    OutputOption,
+    RoleOption,
+    WhereOption,
+    where_pairs,
+)
 from qualcode.errors import InvalidInput
 
 MEASURE_TITLES = {"counts": "Anzahl", "jaccard": "Jaccard", "c": "c-Koeffizient"}
@@ -19,20 +27,16 @@ export_app = typer.Typer(help="Export the project for other programs and for ana
 @export_app.command("quotes")
 def export_quotes(
     ctx: typer.Context,
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                      help="File to write; the format follows its ending.")] = None,
+    output: OutputOption = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", help="xlsx, docx, csv or md (default: the file's ending, else xlsx).")
         ] = None,
     code: Annotated[list[str] | None, typer.Option(
         "--code", help="Only this code (name or path); repeatable. A theme is a code.")] = None,
     no_subcodes: Annotated[bool, typer.Option(help="Leave the sub-codes out.")] = False,
-    coder: Annotated[list[str] | None, typer.Option(
-        "--coder", help="Only this coder (or 'consensus'); repeatable.")] = None,
-    where: Annotated[list[str] | None, typer.Option(
-        "--where", help="Document variable NAME=VALUE; repeatable.")] = None,
-    role: Annotated[list[str] | None, typer.Option(
-        "--role", help="Only speakers whose role contains this.")] = None,
+    coder: CoderFilterOption = None,
+    where: WhereOption = None,
+    role: RoleOption = None,
     voices: Annotated[bool, typer.Option(
         help="Only codings marked 'Stimme aus der Praxis'.")] = False,
     min_length: Annotated[int, typer.Option(help="Shortest quote, in characters.")] = 0,
@@ -41,10 +45,9 @@ def export_quotes(
     delimiter: Annotated[str, typer.Option(help="CSV delimiter.")] = ";",
     title: Annotated[str, typer.Option(help="Title of DOCX and Markdown exports.")] =
         "Stimmen aus der Praxis",
-    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Quote table: filtered codings with speaker, place and a consent-aware attribution."""
-    from qualcode.cli.search_cmd import filters_from
     from qualcode.exports.files import choose_format, default_path
     from qualcode.exports.quote_files import FORMATS, export_quote_table
     from qualcode.exports.quotes import QuoteFilter
@@ -52,7 +55,7 @@ def export_quotes(
     chosen = choose_format(output, fmt, FORMATS)
     if len(delimiter) != 1:
         raise InvalidInput("--delimiter must be one character.")
-    variables = filters_from(where, None, None).variables
+    variables = where_pairs(where)
     wanted = QuoteFilter(code or [], not no_subcodes, coder or [], variables, role or [], voices,
                          min_length, max_length, context)
     target = output or default_path("zitate", chosen)
@@ -71,7 +74,7 @@ def export_codings(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", help="csv or jsonl (default: the file's ending, else csv).")] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """One row per coding: document, coder, code path, start, end, text."""
     from qualcode.exports.codings_file import coding_rows, count_codings, write_codings
@@ -103,27 +106,24 @@ def export_matrix(
     group_by: Annotated[str | None, typer.Option(
         help="documents: group rows by this document variable (kind, municipality_type …).")]
         = None,
-    coder: Annotated[list[str] | None, typer.Option(
-        "--coder", help="Only this coder (or 'consensus'); repeatable.")] = None,
-    where: Annotated[list[str] | None, typer.Option(
-        "--where", help="Document variable NAME=VALUE; repeatable.")] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    coder: CoderFilterOption = None,
+    where: WhereOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Code co-occurrence or document x code matrix, as a table or a heatmap picture."""
-    from qualcode.cli.search_cmd import filters_from
     from qualcode.exports import matrix_files
     from qualcode.exports.files import default_path, write_with
     from qualcode.exports.matrices import MatrixFilter, cooccurrence, document_code_matrix
 
-    wanted = MatrixFilter(coder or [], filters_from(where, None, None).variables, semantics,
-                          window)
+    wanted = MatrixFilter(coder or [], where_pairs(where), semantics, window)
+    store = store_from(ctx)
     target = output or default_path(kind, "xlsx")
     suffix = target.suffix.lower().lstrip(".")
     if suffix not in ("csv", "xlsx", "png", "svg"):
         raise InvalidInput(f"{target}: the file must end in .csv, .xlsx, .png or .svg.")
     if kind == "cooccurrence":
         with progress_line() as progress:
-            matrix = cooccurrence(store_from(ctx), wanted, jaccard=measure == "jaccard",
+            matrix = cooccurrence(store, wanted, jaccard=measure == "jaccard",
                                   progress=progress)
         values = {"counts": matrix.counts, "jaccard": matrix.jaccard,
                   "c": matrix.c_coefficient}.get(measure)
@@ -132,7 +132,7 @@ def export_matrix(
         rows, columns = matrix.codes, matrix.codes
         title = f"Gemeinsames Auftreten von Codes ({MEASURE_TITLES[measure]})"
     elif kind == "documents":
-        result = document_code_matrix(store_from(ctx), wanted, group_by)
+        result = document_code_matrix(store, wanted, group_by)
         rows, columns, values = result.rows, result.codes, result.counts
         title = f"Codierungen je {group_by}" if group_by else "Codierungen je Dokument"
     else:

@@ -7,27 +7,8 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, print_json, store_from
+from qualcode.cli.options import DocumentOption, RoleOption, WhereOption, filters_from
 from qualcode.errors import InvalidInput
-
-WhereOption = Annotated[list[str] | None, typer.Option(
-    "--where", help="Document variable filter NAME=VALUE; repeat it to combine.")]
-RoleOption = Annotated[list[str] | None, typer.Option(
-    "--role", help="Only turns of speakers whose role contains this text.")]
-DocumentOption = Annotated[list[str] | None, typer.Option(
-    "--document", help="Only this document; repeatable.")]
-
-
-def filters_from(where: list[str] | None, role: list[str] | None,
-                 document: list[str] | None):  # type: ignore[no-untyped-def]
-    from qualcode.search.engine import Filters
-
-    variables: dict[str, list[str]] = {}
-    for item in where or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise InvalidInput(f"--where {item!r} is not NAME=VALUE.")
-        variables.setdefault(name.strip(), []).append(value.strip())
-    return Filters(variables, role or [], document or [])
 
 
 def register(app: typer.Typer) -> None:

@@ -5,9 +5,8 @@ Written like every export: atomically, and an existing file only with ``force``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.codebook import render
