@@ -22,10 +22,12 @@ demo: $(BIN)/qualcode
 test: $(BIN)/qualcode
 	./scripts/ensure-postgres
 	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 -q
 
 lint: $(BIN)/qualcode
 	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/lint-imports
 
 ## Property-based tests of every reader, with many more examples than the suite runs.
 fuzz: $(BIN)/qualcode

@@ -29,8 +29,8 @@ from qualcode.exports.quotes import QuoteFilter, quote_table
 from qualcode.models import Code, DocumentVersion
 from qualcode.services.codings import NewCoding, bulk_insert
 from qualcode.services.importing import import_paths
-from qualcode.services.lookup import find_coder
 from qualcode.store import Store, open_store
+from qualcode.store.lookup import find_coder
 from qualcode.synthetic.corpus import generate_corpus
 
 CODINGS = 1_000_000

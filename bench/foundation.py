@@ -19,8 +19,8 @@ from qualcode.services.codes import code_tree
 from qualcode.services.codings import NewCoding, add_coding, bulk_insert
 from qualcode.services.documents import NewDocument, add_document
 from qualcode.services.importing import import_paths
-from qualcode.services.lookup import find_coder
 from qualcode.store import Store, open_store
+from qualcode.store.lookup import find_coder
 
 SENTENCE = ("B: Die Zusammenarbeit mit den Ehrenamtlichen im Helferkreis hat sich seit 2015 "
             "deutlich verändert, vor allem bei der Wohnungssuche. ")

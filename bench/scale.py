@@ -131,7 +131,7 @@ def _code(store, count: int) -> int:  # type: ignore[no-untyped-def]
     from qualcode.models import DocumentVersion, Segment
     from qualcode.services.codes import code_tree
     from qualcode.services.codings import NewCoding, bulk_insert
-    from qualcode.services.lookup import find_coder
+    from qualcode.store.lookup import find_coder
 
     rng = random.Random(10)
     codes = [c.id for c in code_tree(store) if c.depth > 0]

@@ -27,8 +27,8 @@ from qualcode.search.engine import Filters, search
 from qualcode.services.codes import code_tree
 from qualcode.services.codings import NewCoding, bulk_insert
 from qualcode.services.importing import import_paths
-from qualcode.services.lookup import find_coder
 from qualcode.store import Store, open_store
+from qualcode.store.lookup import find_coder
 from qualcode.synthetic.corpus import generate_corpus
 from qualcode.synthetic.docx_writer import write_transcript_docx
 

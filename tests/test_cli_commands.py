@@ -72,8 +72,8 @@ def test_search_finds_inflected_forms_at_their_offsets(project: str) -> None:
     assert result.code == 0, result.err
     hits = json.loads(result.out)["hits"]
     store = open_store(project)
-    from qualcode.services.lookup import find_document
     from qualcode.services.workbench import load_transcript
+    from qualcode.store.lookup import find_document
 
     with store.read() as session:
         ids = {h["document"]: find_document(session, h["document"]).id for h in hits}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode.codebook.names import CodeName, resolve_code
 from qualcode.errors import InvalidInput, NotFound
 from qualcode.services.codings import add_coding
 from qualcode.store import Store
+from qualcode.store.lookup import CodeName, resolve_code
 from tests.cli import assert_user_error, qualcode
 from tests.helpers import add_interview, dump, load_study_codebook
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from qualcode.exports.matrices import MatrixFilter, cooccurrence
 from qualcode.models import Code, Coding, DocumentVersion
 from qualcode.services.codings import NewCoding, bulk_insert
-from qualcode.services.lookup import code_paths, find_coder
 from qualcode.store import Store
 from qualcode.store.columns import pack_groups, read_int_columns
+from qualcode.store.lookup import code_paths, find_coder
 from tests.helpers import INTERVIEW, add_interview, load_study_codebook
 
 

@@ -39,7 +39,7 @@ def schema(name: str) -> etree.XMLSchema:
 
 def content(store) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """What a round trip must keep, independent of ids."""
-    from qualcode.services.lookup import code_paths
+    from qualcode.store.lookup import code_paths
 
     with store.read() as session:
         paths = code_paths(session)

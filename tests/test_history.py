@@ -10,13 +10,12 @@ from sqlalchemy import select
 from qualcode.errors import InvalidInput
 from qualcode.models import Code, Coding
 from qualcode.search.autocode import autocode
-from qualcode.services import audit
 from qualcode.services.codes import delete_code, merge_codes, rename_code
 from qualcode.services.codings import add_coding, remove_coding, update_coding
 from qualcode.services.history import redo, undo
-from qualcode.services.lookup import find_coder
 from qualcode.services.memos import set_memo
-from qualcode.store import Store, open_store
+from qualcode.store import Store, audit, open_store
+from qualcode.store.lookup import find_coder
 from tests.cli import assert_user_error, qualcode
 from tests.helpers import INTERVIEW, add_interview, dump, import_demo, load_study_codebook
 

@@ -13,8 +13,8 @@ from sqlalchemy import select, text
 from qualcode.exports.matrices import MatrixFilter, cooccurrence, document_code_matrix
 from qualcode.models import Coder, Coding, Segment
 from qualcode.services.codes import code_tree
-from qualcode.services.lookup import code_paths, find_coder
 from qualcode.store import open_store
+from qualcode.store.lookup import code_paths, find_coder
 from tests.cli import qualcode
 from tests.helpers import import_demo, load_study_codebook, random_codings
 

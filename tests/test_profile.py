@@ -164,3 +164,33 @@ def test_a_store_with_data_at_0005_upgrades_to_project_settings(tmp_path: Path) 
     assert _rows(path) == before
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM project_settings").fetchone() == (0,)
+
+
+def test_a_manifest_sets_the_profiles_variables(sqlite_store: Store, tmp_path: Path) -> None:
+    from qualcode.services.documents import list_documents
+    from qualcode.services.importing import import_paths
+
+    profile = tmp_path / "schulen.profile.yaml"
+    profile.write_text(SCHOOLS, encoding="utf-8")
+    load_profile_file(sqlite_store, profile)
+    folder = tmp_path / "Schulen"
+    folder.mkdir()
+    (folder / "nord.txt").write_text(LESSON, encoding="utf-8")
+    manifest = folder / "manifest.yaml"
+    manifest.write_text("documents:\n"
+                        "  - {file: nord.txt, name: Schule Nord, schulform: gymnasium, "
+                        "land: Bayern}\n", encoding="utf-8")
+    report = import_paths(sqlite_store, [folder])
+    assert [f.document for f in report.imported] == ["Schule Nord"]
+    (nord,) = list_documents(sqlite_store)
+    assert nord.variables == {"schulform": "Gymnasium", "land": "Bayern"}  # the profile's case
+    before = dump(sqlite_store)
+    for text, problem in [
+        ("schulform: Förderschule", "schulform 'Förderschule' is not one of Grundschule, "
+                                    "Gesamtschule, Gymnasium."),
+        ("municipality: Kesselbrunn", "unknown field 'municipality'"),
+    ]:
+        manifest.write_text(f"documents:\n  - {{file: nord.txt, {text}}}\n", encoding="utf-8")
+        ((_, message),) = import_paths(sqlite_store, [folder]).failed
+        assert "manifest.yaml" in message and problem in message
+        assert dump(sqlite_store) == before

@@ -14,8 +14,8 @@ from qualcode.exports.matrices import MatrixFilter, cooccurrence
 from qualcode.exports.quotes import QuoteFilter, quote_table
 from qualcode.models import Code
 from qualcode.progress import counted
-from qualcode.services.lookup import find_coder
 from qualcode.store import open_store
+from qualcode.store.lookup import find_coder
 from tests.helpers import import_demo, load_study_codebook, random_codings
 
 Events = list[tuple[int, int, str]]

@@ -79,7 +79,7 @@ def test_bulk_insert_keeps_text_exactly_and_rebuilds_indexes(store) -> None:
     from sqlalchemy import inspect
 
     from qualcode.services.codings import NewCoding, bulk_insert
-    from qualcode.services.lookup import find_coder
+    from qualcode.store.lookup import find_coder
 
     load_study_codebook(store)
     add_interview(store)

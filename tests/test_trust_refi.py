@@ -337,7 +337,7 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> str:
         codes = list(session.scalars(select(Code.id)))
         coder = session.scalar(select(Coder.id))
     if coder is None:
-        from qualcode.services.lookup import find_coder
+        from qualcode.store.lookup import find_coder
 
         with store.write() as session:
             coder = find_coder(session, "anna", create=True).id

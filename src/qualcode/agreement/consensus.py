@@ -14,9 +14,8 @@ from sqlalchemy import select
 from qualcode.agreement.compute import Selection, disagreements
 from qualcode.agreement.segments import segments_match
 from qualcode.models import Coder, Coding, Document, DocumentVersion
-from qualcode.services import audit
-from qualcode.services.lookup import find_code, find_coder
-from qualcode.store import Store
+from qualcode.store import Store, audit
+from qualcode.store.lookup import find_code, find_coder
 
 CONSENSUS = "consensus"
 

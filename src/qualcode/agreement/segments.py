@@ -9,12 +9,8 @@ level, so Cohen's kappa and alpha are not defined; Brennan and Prediger's kappa 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from qualcode.agreement.results import CodeAgreement, Disagreement, Selection
 from qualcode.agreement.units import DocumentUnits
-
-if TYPE_CHECKING:
-    from qualcode.agreement.compute import CodeAgreement, Disagreement, Selection
 
 
 def segments_match(a: tuple[int, int], b: tuple[int, int], share: float) -> bool:
@@ -36,7 +32,6 @@ def _unmatched(docs: list[DocumentUnits], code_id: int, selection: Selection):  
 
 def segment_agreement(docs: list[DocumentUnits], code_id: int, path: str,
                       selection: Selection) -> CodeAgreement:
-    from qualcode.agreement.compute import CodeAgreement
 
     names = selection.coders
     matched = dict.fromkeys(names, 0)
@@ -51,7 +46,6 @@ def segment_agreement(docs: list[DocumentUnits], code_id: int, path: str,
 
 def segment_disagreements(docs: list[DocumentUnits], code_id: int, path: str,
                           selection: Selection) -> list[Disagreement]:
-    from qualcode.agreement.compute import Disagreement
 
     found = []
     for c, d, (start, end), ok in _unmatched(docs, code_id, selection):

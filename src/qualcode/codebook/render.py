@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from qualcode.services.codes import CodeInfo
+from qualcode.codebook.tree import CodeInfo
 
 
 def _nested(codes: list[CodeInfo]) -> list[dict[str, Any]]:

@@ -18,9 +18,8 @@ from sqlalchemy.orm import Session
 
 from qualcode.codebook.spec import CodebookSpec, CodeSpec
 from qualcode.models import Code, Coding
-from qualcode.services import audit
-from qualcode.services.lookup import code_paths
-from qualcode.store import Store
+from qualcode.store import Store, audit
+from qualcode.store.lookup import code_paths
 
 FIELDS = ("definition", "anchor_example", "colour", "hotkey")
 

@@ -3,7 +3,8 @@
 Export writes every coder as a User, the code tree with colours and descriptions (definition
 and anchor example), each document as a TextSource with its plain text under ``sources/``,
 every coding as a PlainTextSelection with its Coding, memos as Notes, document variables as
-Variables and VariableValues, and one Case per municipality. Positions are code points (or,
+Variables and VariableValues, and one Case per value of the profile's case variable (the
+municipality, for this study). Positions are code points (or,
 for NVivo, UTF-16 code units), end exclusive.
 
 GUIDs are derived from names (uuid5), so exporting twice gives the same GUIDs and importing
@@ -32,9 +33,10 @@ from qualcode.models import (
     DocumentVersion,
     Memo,
 )
+from qualcode.profile.stored import profile_in
 from qualcode.progress import Progress, counted
-from qualcode.services.lookup import code_paths
 from qualcode.store import Store
+from qualcode.store.lookup import code_paths
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -195,9 +197,11 @@ def _variables_and_cases(session, root: etree._Element, p: str) -> None:  # type
         for var_name, value_type in variables:
             etree.SubElement(holder, f"{p}Variable", guid=guid("variable", var_name),
                              name=var_name, typeOfVariable=VARIABLE_TYPES.get(value_type, "Text"))
+    cases = profile_in(session).case_variable  # for this study: the municipality
     places = session.execute(
         select(DocumentVariable.value, Document.name).join(Document)
-        .where(DocumentVariable.name == "municipality").order_by(DocumentVariable.value)).all()
+        .where(DocumentVariable.name == cases).order_by(DocumentVariable.value)).all() \
+        if cases else []
     if places:
         holder = etree.SubElement(root, f"{p}Cases")
         by_place: dict[str, list[str]] = {}

@@ -29,8 +29,8 @@ from qualcode.exchange.refi_read import (
 )
 from qualcode.models import Code, Coding, Document, Memo, utcnow
 from qualcode.progress import Progress, counted
-from qualcode.services.lookup import code_paths, current_version, find_coder
 from qualcode.store import Store
+from qualcode.store.lookup import code_paths, current_version, find_coder
 
 CHUNK = 10_000
 
@@ -231,11 +231,11 @@ def _colour(value: str | None) -> str | None:
 
 def _write_source(session, source: SourceIn, text: str, project: Project,  # type: ignore[no-untyped-def]
                   report: ExchangeReport) -> int:
-    from qualcode.services.documents import VariableValue
-    from qualcode.services.importing import Prepared, store_document
     from qualcode.transcripts.manifest import ManifestEntry
     from qualcode.transcripts.nlp import analyse
+    from qualcode.transcripts.storing import Prepared, store_document
     from qualcode.transcripts.turns import TIME_MARK, split_turns
+    from qualcode.transcripts.variables import VariableValue
 
     existing = session.scalar(select(Document).where(Document.name == source.name))
     if existing is not None:

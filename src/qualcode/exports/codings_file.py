@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from qualcode.exports.files import safe_cell
 from qualcode.models import Coder, Coding, Document, DocumentVersion
 from qualcode.progress import Progress, counted
-from qualcode.services.lookup import code_paths
 from qualcode.store import Store
+from qualcode.store.lookup import code_paths
 
 FIELDS = ("document", "coder", "code", "start", "end", "text", "memo", "stimme")
 CodingRow = tuple[str, str, str, int, int, str, str | None, bool]

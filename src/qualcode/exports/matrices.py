@@ -29,9 +29,9 @@ from sqlalchemy import func, select
 from qualcode.errors import InvalidInput, NotFound
 from qualcode.models import Coder, Coding, Document, DocumentVariable, DocumentVersion, Segment
 from qualcode.progress import Progress, counted
-from qualcode.services.lookup import code_paths
 from qualcode.store import Store
 from qualcode.store.columns import read_int_columns
+from qualcode.store.lookup import code_paths
 
 SEMANTICS = ("overlap", "turn", "sentences")
 PAIRS_PER_CHUNK = 1_000_000

@@ -29,8 +29,8 @@ from qualcode.models import (
 from qualcode.profile.spec import STUDY, Attribution
 from qualcode.profile.stored import profile_in
 from qualcode.progress import Progress, counted
-from qualcode.services.lookup import code_paths, find_code
 from qualcode.store import Store
+from qualcode.store.lookup import code_paths, find_code
 from qualcode.transcripts.turns import TIME_MARK
 
 NAME_SCORE = 85

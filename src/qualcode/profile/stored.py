@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from qualcode.models import AuditEntry, ProjectSetting, utcnow
 from qualcode.profile.parse import profile_from_json, profile_to_json
 from qualcode.profile.spec import STUDY, Profile
-from qualcode.services import audit
+from qualcode.store import audit
 
 KEY = "profile"
 

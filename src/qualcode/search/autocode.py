@@ -11,9 +11,8 @@ from qualcode.models import Coding, Segment
 from qualcode.search.engine import Filters, hits_in_turn, matching_turns, turn_texts
 from qualcode.search.lexicon import Lexicon, ensure_lexicon
 from qualcode.search.query import parse_query
-from qualcode.services import audit
-from qualcode.services.lookup import code_path, find_code, find_coder
-from qualcode.store import Store
+from qualcode.store import Store, audit
+from qualcode.store.lookup import code_path, find_code, find_coder
 
 
 class Scope(StrEnum):

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from qualcode.codebook.tree import CodeInfo
 from qualcode.errors import InvalidInput
 from qualcode.models import Code, Coding
-from qualcode.services import audit
-from qualcode.services.lookup import PATH_SEPARATOR, code_paths, find_code
-from qualcode.store import Store
-
-
-@dataclass(frozen=True)
-class CodeInfo:
-    id: int
-    path: str
-    name: str
-    parent_id: int | None
-    depth: int
-    definition: str | None
-    anchor_example: str | None
-    colour: str | None
-    hotkey: str | None
-    codings: int
+from qualcode.store import Store, audit
+from qualcode.store.lookup import PATH_SEPARATOR, code_paths, find_code
 
 
 def code_tree(store: Store, *, coder: str | None = None) -> list[CodeInfo]:

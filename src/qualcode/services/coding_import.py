@@ -14,10 +14,9 @@ from sqlalchemy import select
 
 from qualcode.errors import InvalidInput
 from qualcode.models import AuditEntry, Document, DocumentVersion
-from qualcode.services import audit
 from qualcode.services.codings import NewCoding, bulk_insert
-from qualcode.services.lookup import code_paths, find_coder
-from qualcode.store import Store
+from qualcode.store import Store, audit
+from qualcode.store.lookup import code_paths, find_coder
 
 REQUIRED = ("document", "coder", "code", "start", "end")
 MAX_LISTED = 20

@@ -11,15 +11,14 @@ from sqlalchemy import Connection, func, select
 
 from qualcode.errors import InvalidInput
 from qualcode.models import Coding, utcnow
-from qualcode.services import audit
-from qualcode.services.lookup import (
+from qualcode.store import Store, audit
+from qualcode.store.lookup import (
     code_path,
     current_version,
     find_code,
     find_coder,
     find_document,
 )
-from qualcode.store import Store
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -10,8 +9,9 @@ from sqlalchemy import select
 
 from qualcode.errors import InvalidInput
 from qualcode.models import Document, DocumentVariable, DocumentVersion
-from qualcode.services import audit
-from qualcode.store import Store
+from qualcode.store import Store, audit
+from qualcode.transcripts.storing import sha256
+from qualcode.transcripts.variables import VariableValue
 
 
 @dataclass(frozen=True)
@@ -19,13 +19,6 @@ class DocumentCreated:
     id: int
     name: str
     version_id: int
-
-
-@dataclass
-class VariableValue:
-    name: str
-    value: str | None
-    value_type: str = "text"
 
 
 @dataclass
@@ -40,9 +33,6 @@ def normalise_text(text: str) -> str:
     """NFC and ``\\n`` line endings: offsets are always taken on this form."""
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def add_document(store: Store, new: NewDocument, *, actor: str = "system") -> DocumentCreated:
@@ -133,7 +123,7 @@ def list_documents(store: Store, *, coder: str | None = None) -> list[DocumentSu
 
 def show_document(store: Store, ref: str | int) -> DocumentView:
     from qualcode.models import Segment, Speaker
-    from qualcode.services.lookup import current_version, find_document
+    from qualcode.store.lookup import current_version, find_document
 
     with store.read() as session:
         doc = find_document(session, ref)

@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput
 from qualcode.models import AuditEntry, Base, Code, Coding, Memo
-from qualcode.services import audit
-from qualcode.store import Store
+from qualcode.store import Store, audit
 
 UNDOABLE: dict[str, type[Base]] = {"codings": Coding, "memos": Memo, "codes": Code}
 MARKER = "batch"  # the audit entry that says which batch an undo or redo reverted

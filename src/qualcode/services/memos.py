@@ -6,9 +6,8 @@ from sqlalchemy import select
 
 from qualcode.errors import InvalidInput
 from qualcode.models import Memo, utcnow
-from qualcode.services import audit
-from qualcode.services.lookup import find_coder
-from qualcode.store import Store
+from qualcode.store import Store, audit
+from qualcode.store.lookup import find_coder
 
 TARGETS = ("project", "document", "code")
 

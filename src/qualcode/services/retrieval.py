@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from qualcode.models import Coder, Coding, Document, DocumentVersion, Segment, Speaker
-from qualcode.services.lookup import code_paths, find_code
 from qualcode.store import Store
+from qualcode.store.lookup import code_paths, find_code
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.models import Code, Coder, Coding, Segment, Speaker
-from qualcode.services.lookup import code_paths, current_version, find_document
 from qualcode.store import Store
+from qualcode.store.lookup import code_paths, current_version, find_document
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def list_coders(store: Store) -> list[str]:
 
 
 def ensure_coder(store: Store, name: str) -> str:
-    from qualcode.services.lookup import find_coder
+    from qualcode.store.lookup import find_coder
 
     with store.write() as session:
         return find_coder(session, name, create=True).name

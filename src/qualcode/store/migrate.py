@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Connection, text
 
@@ -21,8 +21,7 @@ from qualcode.store.schema import HEAD
 
 if TYPE_CHECKING:
     from alembic.config import Config
-
-    from qualcode.store.store import Store
+    from sqlalchemy import Engine
 
 
 def migrations_dir() -> Path:
@@ -46,15 +45,28 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
-def upgrade_to_head(store: Store, target: str = "head") -> str | None:
+class Migratable(Protocol):
+    """What a migration needs of a store (``qualcode.store.store.Store`` is one)."""
+
+    url: str
+    engine: Engine
+
+
+def current_revision(conn: Connection) -> str | None:
+    from sqlalchemy import inspect
+
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade_to_head(store: Migratable, target: str = "head") -> str | None:
     """Upgrade (or create) the store under a write lock; return the backup path if one was made.
 
     The revision is read again inside the lock, so several processes that
     open a new store at once create it only once.
     """
     from alembic import command
-
-    from qualcode.store.store import current_revision
 
     config = alembic_config()
     with store.engine.connect().execution_options(**{WRITE: True}) as conn, \
@@ -133,4 +145,5 @@ def _single(down: str | tuple[str, ...] | None) -> str | None:
     return down if not isinstance(down, tuple) else ",".join(down)
 
 
-__all__ = ["history", "known_revisions", "migrations_dir", "upgrade_to_head"]
+__all__ = ["current_revision", "history", "known_revisions", "migrations_dir",
+           "upgrade_to_head"]

@@ -7,12 +7,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from qualcode.errors import StoreError, UserError
 from qualcode.store import migrate
 from qualcode.store.engine import WRITE, is_sqlite, make_engine, resolve_url
+from qualcode.store.migrate import current_revision
 from qualcode.store.schema import HEAD
 
 if TYPE_CHECKING:
@@ -64,12 +65,6 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def current_revision(conn) -> str | None:  # type: ignore[no-untyped-def]
-    if not inspect(conn).has_table("alembic_version"):
-        return None
-    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def open_store(db: str | None = None, *, upgrade: bool = True) -> Store:

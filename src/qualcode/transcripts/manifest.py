@@ -19,15 +19,11 @@ import yaml
 from qualcode import safe_yaml
 from qualcode.errors import InvalidInput
 from qualcode.limits import MAX_YAML_BYTES, MIB
-from qualcode.services.documents import VariableValue
+from qualcode.profile.spec import STUDY, Profile, Variable
 from qualcode.transcripts.turns import label_regex, normalise_label
+from qualcode.transcripts.variables import VariableValue
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.csv")
-KINDS = {"interview": "interview", "fokusgruppe": "focus group", "focus group": "focus group",
-         "focus_group": "focus group", "gruppendiskussion": "focus group"}
-MUNICIPALITY_TYPES = ("kreisfreie Stadt", "kreisangehörige Stadt", "Landkreis", "Gemeinde")
-DOCUMENT_FIELDS = ("file", "name", "kind", "municipality", "municipality_type", "bundesland",
-                   "date", "participants")
 SPEAKER_FIELDS = ("label", "name", "role", "organisation", "consent", "pseudonym")
 MAX_PATTERN_LENGTH = 200
 YES = {"ja", "yes", "true", "1", "j", "y", "x"}
@@ -69,11 +65,16 @@ def find_manifest(folder: Path) -> Path | None:
     return None
 
 
-def read_manifest(path: Path) -> Manifest:
+def read_manifest(path: Path, profile: Profile = STUDY) -> Manifest:
+    """The manifest in ``path``; its document fields are the profile's variables."""
     text = _read_text(path)
     if path.suffix.lower() == ".csv":
-        return _read_csv(path, text)
-    return _read_yaml(path, text)
+        return _read_csv(path, text, profile)
+    return _read_yaml(path, text, profile)
+
+
+def _fields(profile: Profile) -> tuple[str, ...]:
+    return ("file", "name", *(v.name for v in profile.variables))
 
 
 def _read_text(path: Path) -> str:
@@ -88,7 +89,7 @@ def _read_text(path: Path) -> str:
         raise InvalidInput(f"{path}: cannot be read as UTF-8 ({_first_line(exc)}).") from exc
 
 
-def _read_yaml(path: Path, text: str) -> Manifest:
+def _read_yaml(path: Path, text: str, profile: Profile) -> Manifest:
     try:
         refused = safe_yaml.refusal(text)
         if refused is not None:
@@ -107,9 +108,10 @@ def _read_yaml(path: Path, text: str) -> Manifest:
         if not isinstance(row, dict):
             raise InvalidInput(f"{path}: document entry {number} is not a mapping.")
         where = f"{path}: document {row.get('file', number)!s}"
-        _check_keys(path, row, (*DOCUMENT_FIELDS, "speakers", "variables"), where)
-        entry = _entry(where, {k: v for k, v in row.items() if k in DOCUMENT_FIELDS},
-                       row.get("variables") or {})
+        fields = _fields(profile)
+        _check_keys(path, row, (*fields, "speakers", "variables"), where)
+        entry = _entry(where, {k: v for k, v in row.items() if k in fields},
+                       row.get("variables") or {}, profile)
         speakers = row.get("speakers") or {}
         if not isinstance(speakers, dict):
             raise InvalidInput(f"{where}: 'speakers' must map labels to speaker details.")
@@ -158,12 +160,13 @@ def _check_text(path: Path, data: object) -> None:
                                "(\\uD800 to \\uDFFF), which is not text.")
 
 
-def _read_csv(path: Path, text: str) -> Manifest:
+def _read_csv(path: Path, text: str, profile: Profile) -> Manifest:
     entries: dict[str, ManifestEntry] = {}
-    for line, row in _csv_rows(path, text, DOCUMENT_FIELDS, var_prefix="var_"):
+    known = _fields(profile)
+    for line, row in _csv_rows(path, text, known, var_prefix="var_"):
         variables = {k.removeprefix("var_"): v for k, v in row.items() if k.startswith("var_")}
-        fields = {k: v for k, v in row.items() if k in DOCUMENT_FIELDS}
-        _add(path, entries, _entry(f"{path}:{line}", fields, variables))
+        fields = {k: v for k, v in row.items() if k in known}
+        _add(path, entries, _entry(f"{path}:{line}", fields, variables, profile))
     speakers_path = path.with_name("speakers.csv")
     if speakers_path.exists():
         rows = _csv_rows(speakers_path, _read_text(speakers_path), ("file", *SPEAKER_FIELDS))
@@ -222,7 +225,25 @@ def _add(path: Path, entries: dict[str, ManifestEntry], entry: ManifestEntry) ->
     entries[entry.file] = entry
 
 
-def _entry(where: str, fields: dict[str, Any], extra: dict[str, Any]) -> ManifestEntry:
+def _variable_value(where: str, variable: Variable, value: Any) -> VariableValue:
+    """A manifest's value of a profile variable, checked and in its stored form."""
+    if variable.kind == "date":
+        return VariableValue(variable.name, _date(where, value), "date")
+    if variable.kind == "integer":
+        try:
+            return VariableValue(variable.name, str(int(value)), "integer")
+        except (TypeError, ValueError):
+            raise InvalidInput(f"{where}: {variable.name} {value!r} is not a number.") from None
+    text = str(value).strip()
+    stored = variable.normalise(text)
+    if stored is None:
+        raise InvalidInput(f"{where}: {variable.name} {text!r} is not one of "
+                           f"{', '.join(variable.values)}.")
+    return VariableValue(variable.name, stored)
+
+
+def _entry(where: str, fields: dict[str, Any], extra: dict[str, Any],
+           profile: Profile) -> ManifestEntry:
     for name, value in (*fields.items(), *(extra.items() if isinstance(extra, dict) else ())):
         if isinstance(value, dict | list):
             raise InvalidInput(f"{where}: {name!s} must be a single value, not a list or "
@@ -234,27 +255,10 @@ def _entry(where: str, fields: dict[str, Any], extra: dict[str, Any]) -> Manifes
         raise InvalidInput(f"{where}: 'file' must be the name of a file in the manifest's "
                            "folder, without a path.")
     entry = ManifestEntry(file=file, name=_text(fields.get("name")))
-    kind = _text(fields.get("kind"))
-    if kind is not None:
-        if kind.lower() not in KINDS:
-            raise InvalidInput(f"{where}: kind {kind!r} is neither 'interview' nor "
-                               "'focus group' (Fokusgruppe).")
-        entry.variables.append(VariableValue("kind", KINDS[kind.lower()]))
-    for name in ("municipality", "bundesland"):
-        if (value := _text(fields.get(name))) is not None:
-            entry.variables.append(VariableValue(name, value))
-    if (mtype := _text(fields.get("municipality_type"))) is not None:
-        if mtype not in MUNICIPALITY_TYPES:
-            raise InvalidInput(f"{where}: municipality_type {mtype!r} is not one of "
-                               f"{', '.join(MUNICIPALITY_TYPES)}.")
-        entry.variables.append(VariableValue("municipality_type", mtype))
-    if (when := fields.get("date")) not in (None, ""):
-        entry.variables.append(VariableValue("date", _date(where, when), "date"))
-    if (count := fields.get("participants")) not in (None, ""):
-        try:
-            entry.variables.append(VariableValue("participants", str(int(count)), "integer"))
-        except (TypeError, ValueError):
-            raise InvalidInput(f"{where}: participants {count!r} is not a number.") from None
+    for variable in profile.variables:
+        value = fields.get(variable.name)
+        if value not in (None, ""):
+            entry.variables.append(_variable_value(where, variable, value))
     if not isinstance(extra, dict):
         raise InvalidInput(f"{where}: 'variables' must be a mapping of names to values.")
     entry.variables.extend(VariableValue(str(k), _text(v)) for k, v in extra.items())

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from qualcode.services.codes import CodeInfo
+from qualcode.codebook.tree import CodeInfo
 
 
 @dataclass(frozen=True)

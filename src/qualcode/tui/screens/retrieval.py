@@ -54,8 +54,12 @@ class RetrievalScreen(ModalScreen[Jump | None]):
     def _load(self) -> None:
         from qualcode.services.retrieval import retrieve
 
-        found = retrieve(self.store, self.code_id,
-                         coder=None if self.all_coders else self.coder, context=300)
+        try:
+            found = retrieve(self.store, self.code_id,
+                             coder=None if self.all_coders else self.coder, context=300)
+        except QualcodeError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
         self.app.call_from_thread(self._show, found)
 
     def _show(self, found: list[Retrieved]) -> None:

@@ -91,10 +91,13 @@ class SearchScreen(ModalScreen[SearchOutcome | None]):
     def _run(self, query: str) -> None:
         if query.strip():
             self.query_one("#search-count", Label).update("searching …")
-            self._search(query, [self.document] if self.only_document and self.document else [])
+            width = row_width(self.query_one(OptionList))
+            self._search(query, [self.document] if self.only_document and self.document else [],
+                         width)
 
     @work(thread=True, exclusive=True, group="search")
-    def _search(self, query: str, documents: list[str]) -> None:
+    def _search(self, query: str, documents: list[str], width: int) -> None:
+        """Search and lay the rows out in the worker: the screen only takes the options."""
         from qualcode.search.engine import Filters, search
 
         try:
@@ -102,20 +105,19 @@ class SearchScreen(ModalScreen[SearchOutcome | None]):
         except QualcodeError as exc:
             self.app.call_from_thread(self._show_error, str(exc))
             return
-        self.app.call_from_thread(self._show, query, result.hits, result.turns)
+        options = [Option(kwic_line(h.document, h.speaker or "", h.left, h.text, h.right,
+                                    width), id=str(n)) for n, h in enumerate(result.hits)]
+        self.app.call_from_thread(self._show, query, result.hits, result.turns, options)
 
     def _show_error(self, message: str) -> None:
         self.query_one("#search-count", Label).update(message)
 
-    def _show(self, query: str, hits: list[Hit], turns: int) -> None:
+    def _show(self, query: str, hits: list[Hit], turns: int, options: list[Option]) -> None:
         self.query_text = query
         self.hits = hits
         results = self.query_one(OptionList)
         results.clear_options()
-        width = row_width(results)
-        results.add_options([Option(kwic_line(h.document, h.speaker or "", h.left, h.text,
-                                              h.right, width), id=str(n))
-                             for n, h in enumerate(hits)])
+        results.add_options(options)
         self.query_one("#search-count", Label).update(f"{len(hits)} hits in {turns} turns")
         if hits:
             results.highlighted = 0

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qualcode.services.codes import CodeInfo
+from qualcode.codebook.tree import CodeInfo
 from qualcode.services.workbench import CodingView
 from qualcode.tui.screens.coding.fresh import mine_at, read_fresh
 from qualcode.tui.screens.coding.jobs import Job
+from qualcode.tui.screens.coding.prompts import code_prompt
 from qualcode.tui.screens.picker import PickedCode, PickerScreen
 from qualcode.tui.widgets.lines import LinesPanel
 from qualcode.tui.widgets.transcript import Transcript
@@ -36,18 +37,13 @@ class CodeActions:
             if code.id == code_id:  # one line of the code list changes, not the whole list
                 self.codes[index] = _counted(code, +1)
                 self.query_one("#codes", LinesPanel).set_line(
-                    index, self._code_prompt(self.codes[index]))
+                    index, code_prompt(self.codes[index]))
                 # What the store committed, without reading it back.
                 self.all_codings.append(CodingView(
                     added.id, code_id, added.code_path, code.colour, added.coder, added.start,
                     added.end, added.text, added.memo, False, "ok"))
         self.query_one(Transcript).set_codings(self._visible(self.all_codings))
         self._update_side()
-
-    def _code_prompt(self, code: CodeInfo):  # type: ignore[no-untyped-def]
-        from qualcode.tui.screens.coding.screen import code_prompt
-
-        return code_prompt(code)
 
     def action_picker(self) -> None:
         self.app.push_screen(PickerScreen(self.codes, self.recent), self._picked)

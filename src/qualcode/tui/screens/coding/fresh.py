@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qualcode.codebook.tree import CodeInfo
 from qualcode.errors import NotFound
-from qualcode.services.codes import CodeInfo, code_tree
+from qualcode.services.codes import code_tree
 from qualcode.services.workbench import CodingView, version_codings
 from qualcode.store import Store
 

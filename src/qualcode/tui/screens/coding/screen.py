@@ -17,8 +17,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from qualcode.codebook.tree import CodeInfo
 from qualcode.errors import QualcodeError
-from qualcode.services.codes import CodeInfo
 from qualcode.services.workbench import CodingView, TranscriptData
 from qualcode.tui.jump import Jump
 from qualcode.tui.screens.coding.codes import CodeActions
@@ -27,6 +27,7 @@ from qualcode.tui.screens.coding.fresh import Fresh
 from qualcode.tui.screens.coding.history import HistoryActions
 from qualcode.tui.screens.coding.jobs import StoreJobs
 from qualcode.tui.screens.coding.notes import NoteActions
+from qualcode.tui.screens.coding.prompts import code_prompt, coding_prompt
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.widgets.lines import LinesPanel
 from qualcode.tui.widgets.transcript import Transcript, TranscriptView
@@ -268,24 +269,3 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
                     rows.append((binding.key, binding.description, binding.id or ""))
         hotkeys = [(c.hotkey, c.path) for c in self.codes if c.hotkey]
         self.app.push_screen(HelpScreen(rows, hotkeys))
-
-
-def code_prompt(code: CodeInfo) -> Text:
-    line = Text("  " * code.depth)
-    line.append("■ ", style=code.colour or "")
-    line.append(f"[{code.hotkey}] " if code.hotkey else "    ", style="bold")
-    line.append(code.name)
-    if code.codings:
-        line.append(f" {code.codings}", style="dim")
-    return line
-
-
-def coding_prompt(coding: CodingView) -> Text:
-    line = Text("▌", style=coding.colour or "")
-    line.append(f" {coding.code_path.rsplit('/', 1)[-1]}")
-    line.append(f"  {coding.coder}", style="dim")
-    if coding.memo:
-        line.append(" ✎")
-    if coding.is_voice:
-        line.append(" ★")
-    return line

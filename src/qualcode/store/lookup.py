@@ -1,6 +1,14 @@
-"""Finding documents, codes and coders by what users type."""
+"""Finding documents, codes and coders by what users type.
+
+A code is found by its path, its name, its hotkey, or an unambiguous prefix: exact forms
+first, then the same ignoring case, then a prefix of a name or path that fits one code only.
+When nothing fits, the error names the closest codes (rapidfuzz).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -41,8 +49,6 @@ def code_path(session: Session, code: Code) -> str:
 
 def find_code(session: Session, ref: str | int) -> Code:
     """A code by id, path, name, hotkey or unambiguous prefix (see codebook.names)."""
-    from qualcode.codebook.names import CodeName, resolve_code
-
     if isinstance(ref, int):
         code = session.get(Code, ref)
         if code is None:
@@ -91,3 +97,66 @@ def current_version(session: Session, document_id: int) -> DocumentVersion:
     if version is None:
         raise NotFound(f"The document with id {document_id} has no text.")
     return version
+
+
+# -- what a user may type for a code ---------------------------------------------------------
+
+SUGGESTIONS = 3
+LISTED = 5
+
+
+@dataclass(frozen=True)
+class CodeName:
+    id: int
+    path: str
+    hotkey: str | None
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit(PATH_SEPARATOR, 1)[-1]
+
+
+def resolve_code(ref: str, codes: Sequence[CodeName]) -> int:
+    """The id of the one code ``ref`` names; NotFound or InvalidInput (ambiguous) otherwise."""
+    wanted = ref.strip().strip(PATH_SEPARATOR)
+    folded = wanted.casefold()
+    rules: list[Callable[[CodeName], bool]] = [
+        lambda c: c.path == wanted,
+        lambda c: c.name == wanted,
+        lambda c: c.hotkey is not None and c.hotkey == wanted,
+        lambda c: c.path.casefold() == folded or c.name.casefold() == folded,
+        lambda c: c.name.casefold().startswith(folded) or c.path.casefold().startswith(folded),
+    ]
+    for rule in rules:
+        found = [c for c in codes if wanted and rule(c)]
+        if len(found) == 1:
+            return found[0].id
+        if found:
+            raise InvalidInput(f"{ref!r} fits {len(found)} codes; name one of them: "
+                               f"{_listed(sorted(c.path for c in found))}.")
+    raise NotFound(f"There is no code {ref!r} in the codebook{_closest(wanted, codes)}.")
+
+
+def _closest(wanted: str, codes: Sequence[CodeName]) -> str:
+    from rapidfuzz import process
+
+    choices = {c.id: c.name for c in codes}
+    best = process.extract(wanted, choices, scorer=_likeness, limit=SUGGESTIONS,
+                           score_cutoff=55)
+    if not best:
+        return ""
+    paths = {c.id: c.path for c in codes}
+    return "; the closest are " + ", ".join(repr(paths[key]) for _, _, key in best)
+
+
+def _likeness(typed: str, name: str, **_: object) -> float:
+    """WRatio forgives a part typed of a long name, QRatio a typo in a whole name."""
+    from rapidfuzz import fuzz, utils
+
+    return (fuzz.WRatio(typed, name, processor=utils.default_process)
+            + fuzz.QRatio(typed, name, processor=utils.default_process)) / 2
+
+
+def _listed(paths: list[str]) -> str:
+    shown = ", ".join(paths[:LISTED])
+    return shown + (f" and {len(paths) - LISTED} more" if len(paths) > LISTED else "")
