@@ -135,3 +135,58 @@ async def test_a_turns_time_mark_is_shown_once(demo_db: str, tmp_path: Path) -> 
         screen_text = "\n".join(rendered(view))
         marks = re.findall(r"#\d\d:\d\d:\d\d-\d#", screen_text)
         assert marks and len(marks) == len(set(marks))
+
+
+def assert_table_cells_whole(table) -> None:  # type: ignore[no-untyped-def]
+    """Every cell fits its column: a DataTable scrolls sideways rather than cut a value."""
+    from rich.cells import cell_len
+
+    assert table.row_count > 0
+    for column in table.columns.values():
+        values = [str(table.get_cell(row, column.key)) for row in table.rows]
+        assert max(cell_len(v) for v in values) <= column.content_width, column.label
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_documents_and_help_tables_cut_nothing(demo_db: str, tmp_path: Path,
+                                                    size: tuple[int, int]) -> None:
+    from textual.widgets import DataTable
+
+    app = app_for(demo_db, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        table = app.screen.query_one(DataTable)
+        await wait_until(pilot, lambda: table.row_count == 6)
+        assert_table_cells_whole(table)
+        await open_first_document(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert_table_cells_whole(app.screen.query_one(DataTable))
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_compare_view_lines_end_at_words(demo_db: str, tmp_path: Path,
+                                               size: tuple[int, int]) -> None:
+    store = open_store(demo_db)
+    from qualcode.services.workbench import load_transcript
+
+    data = load_transcript(store, 1)
+    for coder, turn in (("anna", data.turns[3]), ("björn", data.turns[5])):
+        add_coding(store, document=data.name, code="Soziale Integration", coder=coder,
+                   start=turn.start, end=turn.end)
+    store.close()
+    app = app_for(demo_db, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press(*"björn", "enter")
+        await wait_until(pilot, lambda: getattr(app.screen, "items", None))
+        await pilot.pause()
+        source = words_of(data.text, data.name, "Herausforderungen/Soziale Integration "
+                          "Soziale Integration coded not here "
+                          "disagreement of · a / b / 2 n settles it into 'consensus' [, )",
+                          *(f"[{i.start}, {i.end})" for i in app.screen.items),
+                          *(f"{i + 1}" for i in range(10)))
+        for panel in app.screen.query(LinesPanel):
+            for line in rendered(panel):
+                assert_whole_words(line, source)
