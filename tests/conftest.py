@@ -95,6 +95,23 @@ def demo_db(demo_template: Path, tmp_path: Path) -> str:
     return str(target)
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def demo_url(request: pytest.FixtureRequest) -> str:
+    """The demo project on an SQLite file (a copy) or on a PostgreSQL database."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("demo_db")
+    from qualcode.codebook.parse import read_codebook
+    from qualcode.codebook.sync import load_codebook
+    from tests.helpers import import_demo
+
+    url = request.getfixturevalue("pg_url")
+    store = open_store(url)
+    load_codebook(store, read_codebook(CODEBOOK))
+    import_demo(store, "docx")
+    store.close()
+    return url
+
+
 @pytest.fixture
 def sqlite_store(sqlite_url: str) -> Iterator[Store]:
     opened = open_store(sqlite_url)

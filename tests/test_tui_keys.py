@@ -75,23 +75,23 @@ async def test_selection_and_turn_keys(demo_db: str, tmp_path: Path) -> None:
 
 
 async def test_the_picker_stores_the_code_chosen_and_enter_changes_it(
-        demo_db: str, tmp_path: Path) -> None:
-    app = app_for(demo_db, tmp_path)
+        demo_url: str, tmp_path: Path) -> None:
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_document(pilot)
         view = screen.query_one("#transcript")
         await pilot.press("down", "down", "space", *"Wohnen und Unter", "enter")
-        await wait_until(pilot, lambda: stored(demo_db))
+        await wait_until(pilot, lambda: stored(demo_url))
         start, end = view.selection
-        assert stored(demo_db) == [(start, end, "Wohnen und Unterbringung")]
+        assert stored(demo_url) == [(start, end, "Wohnen und Unterbringung")]
         await pilot.press("enter", *"Soziale Integ", "enter")
-        await wait_until(pilot, lambda: stored(demo_db)[0][2] != "Wohnen und Unterbringung")
-        assert stored(demo_db) == [(start, end, SOZIALE)]
+        await wait_until(pilot, lambda: stored(demo_url)[0][2] != "Wohnen und Unterbringung")
+        assert stored(demo_url) == [(start, end, SOZIALE)]
         await pilot.press("f5", *"Soziale Integ", "enter")
         await pilot.pause()
         await pilot.press(*"Abgrenzung zu Ehrenamt klären", "ctrl+s")
         await pilot.pause()
-    store = open_store(demo_db)
+    store = open_store(demo_url)
     with store.read() as session:
         memos = session.execute(select(Memo.target, Memo.text, Code.name)
                                 .join(Code, Code.id == Memo.target_id)).all()
@@ -99,8 +99,8 @@ async def test_the_picker_stores_the_code_chosen_and_enter_changes_it(
     assert [tuple(m) for m in memos] == [("code", "Abgrenzung zu Ehrenamt klären", SOZIALE)]
 
 
-async def test_search_scope_hits_and_autocode_keys(demo_db: str, tmp_path: Path) -> None:
-    app = app_for(demo_db, tmp_path)
+async def test_search_scope_hits_and_autocode_keys(demo_url: str, tmp_path: Path) -> None:
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_document(pilot)
         here = screen.data.document_id
@@ -129,8 +129,8 @@ async def test_search_scope_hits_and_autocode_keys(demo_db: str, tmp_path: Path)
         await pilot.press("ctrl+k")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "PickerScreen")
         await pilot.press(*"Soziale Integ", "enter")
-        await wait_until(pilot, lambda: stored(demo_db))
-    assert stored(demo_db) == sorted((h.start, h.end, SOZIALE) for h in hits)
+        await wait_until(pilot, lambda: stored(demo_url))
+    assert stored(demo_url) == sorted((h.start, h.end, SOZIALE) for h in hits)
 
 
 async def test_all_coders_switch_coder_and_retrieval_of_everyone(
@@ -209,8 +209,8 @@ async def test_documents_filter_sort_and_reload(demo_db: str, tmp_path: Path) ->
 
 
 async def test_each_compare_key_writes_the_consensus_it_names(
-        demo_db: str, tmp_path: Path) -> None:
-    store = open_store(demo_db)
+        demo_url: str, tmp_path: Path) -> None:
+    store = open_store(demo_url)
     from qualcode.services.workbench import load_transcript
 
     text = load_transcript(store, 1).text
@@ -221,7 +221,7 @@ async def test_each_compare_key_writes_the_consensus_it_names(
                    start=start, end=end)
     store.close()
     assert len(text) > spans[-1][1]
-    app = app_for(demo_db, tmp_path)
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_document(pilot)
         await pilot.press("f9")
@@ -241,7 +241,7 @@ async def test_each_compare_key_writes_the_consensus_it_names(
                 coding = next(s for s, o in zip(spans, owners, strict=True)
                               if o == wanted and s[0] < item.end and item.start < s[1])
                 expected.append((*coding, SOZIALE))
-            assert stored(demo_db, "consensus") == sorted(expected)
+            assert stored(demo_url, "consensus") == sorted(expected)
 
         await settle("anna", lambda: pilot.press("a"), copies=True)
         await settle("björn", lambda: pilot.press("b"), copies=True)
