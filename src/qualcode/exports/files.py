@@ -14,14 +14,24 @@ from pathlib import Path
 from qualcode.errors import InvalidInput
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
 GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def safe_cell(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice).
+
+    Text that starts with an apostrophe gets one too, so the escaping can be undone exactly:
+    ``unescaped_cell`` removes one leading apostrophe, whatever follows it.
+    """
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, ESCAPE)):
+        return ESCAPE + value
     return value
+
+
+def unescaped_cell(value: str) -> str:
+    """The text ``safe_cell`` was given: one leading apostrophe removed, if there is one."""
+    return value[1:] if value.startswith(ESCAPE) else value
 
 
 def choose_format(target: Path | None, asked: str | None, formats: tuple[str, ...]) -> str:
