@@ -20,7 +20,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TypeVar
@@ -273,10 +273,9 @@ def _delimiter(sample: str) -> str:
     the quoting from the sample, which misreads doubled quotes further down the file.
     """
     def score(delimiter: str) -> tuple[int, int]:
-        try:
-            records = list(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
-        except csv.Error:
-            return (0, 0)
+        records: list[list[str]] = []
+        with suppress(csv.Error):  # e.g. a NUL further down: judge the rows before it
+            records.extend(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
         if not records:
             return (0, 0)
         body = records[1:-1] if len(sample) >= SAMPLE_CHARS else records[1:]  # last may be cut
