@@ -331,3 +331,15 @@ def test_a_deadlock_is_retried(pg_url: str) -> None:
     store.close()
     assert len(attempts) == 2
 
+
+
+def test_the_tui_leaves_database_errors_to_the_store() -> None:
+    import ast
+
+    from tests.conftest import REPO
+
+    for path in (REPO / "src" / "qualcode" / "tui").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        assert not [m for m in modules if m.startswith("sqlalchemy")], path

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -145,7 +144,7 @@ class CodingScreen(Screen[None]):
         try:
             data = load_transcript(self.qapp.store, document_id)
             codes = code_tree(self.qapp.store, coder=self.qapp.coder)
-        except (QualcodeError, SQLAlchemyError) as exc:
+        except QualcodeError as exc:
             self.app.call_from_thread(self.qapp.show_error, str(exc))
             return
         self.app.call_from_thread(self._loaded, data, codes)
@@ -269,8 +268,8 @@ class CodingScreen(Screen[None]):
         """Run one service call; show its error instead of crashing."""
         try:
             result = function(*args, **kwargs)
-        except (QualcodeError, SQLAlchemyError) as exc:
-            self.qapp.show_error(_message(exc))
+        except QualcodeError as exc:
+            self.qapp.show_error(str(exc))
             return None
         return True if result is None else result
 
@@ -498,13 +497,6 @@ def _counted(code: CodeInfo, delta: int) -> CodeInfo:
     from dataclasses import replace
 
     return replace(code, codings=code.codings + delta)
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, SQLAlchemyError):
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        return f"The store did not accept the change: {reason}. Nothing was changed."
-    return str(exc)
 
 
 def show_error(app, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -69,7 +68,7 @@ class CompareScreen(Screen[None]):
 
         try:
             found = open_disagreements(self.qapp.store, self.coders, document=self.document)
-        except (QualcodeError, SQLAlchemyError) as exc:
+        except QualcodeError as exc:
             self.app.call_from_thread(self.qapp.show_error, str(exc))
             return
         self.app.call_from_thread(self._show, found)
@@ -115,7 +114,7 @@ class CompareScreen(Screen[None]):
         try:
             done = resolve(self.qapp.store, document=item.document, code=item.code,
                            start=item.start, end=item.end, take=take, actor=self.qapp.coder)
-        except (QualcodeError, SQLAlchemyError) as exc:
+        except QualcodeError as exc:
             self.qapp.show_error(str(exc))
             return
         self.notify(f"Settled: {done.copied} codings into {done.coder}.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import SQLAlchemyError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -72,7 +71,7 @@ class DocumentsScreen(Screen[None]):
 
         try:
             found = list_documents(self.qapp.store, coder=coder)
-        except (QualcodeError, SQLAlchemyError) as exc:
+        except QualcodeError as exc:
             self.app.call_from_thread(self.qapp.show_error, str(exc))
             return
         self.app.call_from_thread(self._show, found)
