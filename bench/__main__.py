@@ -6,7 +6,8 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ["foundation", "transcripts", "tui", "agreement", "exchange", "exports"]
+BENCHMARKS = ["foundation", "transcripts", "tui", "agreement", "exchange", "exports",
+              "codings"]
 
 
 def main(names: list[str]) -> None:

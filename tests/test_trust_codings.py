@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from qualcode.errors import InvalidInput, StoreError, UserError
+from qualcode.errors import InvalidInput, QualcodeError, StoreError, UserError
 from qualcode.exports.codings_file import coding_rows, count_codings, write_codings
-from qualcode.exports.files import FORMULA_STARTS, safe_cell, unescaped_cell
+from qualcode.exports.files import FORMULA_STARTS, reversible_cell, unescaped_cell
 from qualcode.services.coding_import import MAX_LISTED, import_codings
 from qualcode.services.codings import NewCoding, add_coding, bulk_insert, update_coding
 from qualcode.services.documents import NewDocument, add_document
@@ -110,7 +110,7 @@ def test_hand_written_csv_with_quotes_breaks_and_nel(sqlite_store: Store, tmp_pa
 
 def test_escaping_is_undone_exactly() -> None:
     for value in [*TRICKY, "", "normal"]:
-        escaped = safe_cell(value)
+        escaped = reversible_cell(value)
         assert isinstance(escaped, str) and not escaped.startswith(FORMULA_STARTS)
         assert unescaped_cell(escaped) == value
 
@@ -240,6 +240,53 @@ def test_any_bytes_import_or_fail_cleanly(sqlite_store: Store,
         assert dump(sqlite_store, "codings", "coders", "audit_log") == before
 
 
+def test_a_missing_key_fails_cleanly(store: Store) -> None:
+    from qualcode.services.lookup import find_coder
+
+    project(store)
+    with store.write() as session:
+        coder = find_coder(session, "anna", create=True).id
+    before = dump(store)
+    with pytest.raises(QualcodeError) as caught:
+        bulk_insert(store, [NewCoding(1, 1, coder, 0, 5, INTERVIEW[:5]),
+                            NewCoding(1, 99_999, coder, 0, 5, INTERVIEW[:5])])
+    assert "99999" not in str(caught.value) and "INSERT" not in str(caught.value)
+    assert dump(store) == before
+
+
+@pytest.mark.postgres
+def test_a_writer_who_is_no_superuser_loads_through_the_triggers(pg_url: str,
+                                                                tmp_path: Path) -> None:
+    """Without the right to switch the per-row triggers off, they run: same result."""
+    store = open_store(pg_url)
+    project(store)
+    role = "schreiber_" + uuid.uuid4().hex[:8]
+    with store.write() as session:
+        for sql in (f"CREATE ROLE {role} LOGIN", f"GRANT USAGE ON SCHEMA public TO {role}",
+                    f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                    f"TO {role}", f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}"):
+            session.execute(text(sql))
+    store.close()
+    writer = open_store(_as_role(pg_url, role))
+    path = write_csv(tmp_path / "c.csv", [["document", "coder", "code", "start", "end"],
+                     *[["Interview Neuweiler", "anna", CODES[i % 3], i, i + 5]
+                       for i in range(100)]])
+    assert import_codings(writer, path).rows == 100
+    with writer.read() as session:
+        assert session.execute(text("SHOW session_replication_role")).scalar() == "origin"
+    before = dump(writer)
+    with pytest.raises(InvalidInput, match="no longer exist"):
+        bulk_insert(writer, [NewCoding(1, 99_999, 1, 0, 5, INTERVIEW[:5])])
+    assert dump(writer) == before
+    writer.close()
+
+
+def _as_role(url: str, role: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(username=role).render_as_string(hide_password=False)
+
+
 # -- errors at the store boundary ---------------------------------------------------------------
 
 def test_read_only_sqlite_file_is_one_sentence(tmp_path: Path) -> None:
@@ -260,8 +307,6 @@ def test_read_only_sqlite_file_is_one_sentence(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_role_without_write_rights_is_one_sentence(pg_url: str, tmp_path: Path) -> None:
-    from sqlalchemy.engine import make_url
-
     store = open_store(pg_url)
     project(store)
     role = "leser_" + uuid.uuid4().hex[:8]
@@ -271,7 +316,7 @@ def test_role_without_write_rights_is_one_sentence(pg_url: str, tmp_path: Path) 
                     f"REVOKE SELECT ON codings FROM {role}"):
             session.execute(text(sql))
     store.close()
-    reader = make_url(pg_url).set(username=role).render_as_string(hide_password=False)
+    reader = _as_role(pg_url, role)
     secret = "Frau Streng Geheim"
     path = write_csv(tmp_path / "c.csv", [["document", "coder", "code", "start", "end", "memo"],
                                           ["Interview Neuweiler", secret, CODES[0], 0, 5,

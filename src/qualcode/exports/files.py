@@ -19,18 +19,24 @@ GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def safe_cell(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice).
-
-    Text that starts with an apostrophe gets one too, so the escaping can be undone exactly:
-    ``unescaped_cell`` removes one leading apostrophe, whatever follows it.
-    """
-    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, ESCAPE)):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return ESCAPE + value
     return value
 
 
+def reversible_cell(value: object) -> object:
+    """``safe_cell``, made exactly undoable for files that are read back (``import codings``):
+    text starting with an apostrophe gets one more, so ``unescaped_cell`` can always remove
+    one. (``safe_cell`` itself stays idempotent: reports may pass a cell through it twice.)
+    """
+    if isinstance(value, str) and value.startswith(ESCAPE):
+        return ESCAPE + value
+    return safe_cell(value)
+
+
 def unescaped_cell(value: str) -> str:
-    """The text ``safe_cell`` was given: one leading apostrophe removed, if there is one."""
+    """The text ``reversible_cell`` was given: one leading apostrophe removed, if any."""
     return value[1:] if value.startswith(ESCAPE) else value
 
 
