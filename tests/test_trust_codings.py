@@ -263,7 +263,7 @@ def test_a_writer_who_is_no_superuser_loads_through_the_triggers(pg_url: str,
     role = "schreiber_" + uuid.uuid4().hex[:8]
     with store.write() as session:
         for sql in (f"CREATE ROLE {role} LOGIN", f"GRANT USAGE ON SCHEMA public TO {role}",
-                    f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                    f"GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public "
                     f"TO {role}", f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}"):
             session.execute(text(sql))
     store.close()

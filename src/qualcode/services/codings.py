@@ -124,7 +124,7 @@ def insert_codings(session: Session, codings: Iterable[NewCoding], *,
     would cost more than the insert); the codings indexes are rebuilt at the end when the table
     is small (SQLite has one writer, so the table-wide lock hurts no one). PostgreSQL: chunks
     are COPYed into a temporary table, then one INSERT ... SELECT moves them, with every key
-    checked and locked set-wise (see ``_without_row_triggers``). No DDL on the shared table,
+    checked set-wise (see ``_keys_checked``). No DDL on the shared table,
     so concurrent writers never deadlock on it, and it works under row-level security (COPY
     into such a table is refused).
     """
@@ -197,8 +197,7 @@ def _staged_postgres(raw, rows: Iterator[tuple], batch_size: int) -> int:  # typ
                 keys[column].update(row[position] for row in chunk)
             staged += len(chunk)
         if staged:
-            _lock_keys(cursor, keys)
-            trusted = _without_row_triggers(cursor)
+            trusted = _keys_checked(cursor, keys)
             cursor.execute(f"INSERT INTO codings ({quoted}, created_at, modified_at) "
                            f"SELECT {quoted}, now(), now() FROM {STAGE}")
             if trusted:  # (on an error the rollback undoes the SET LOCAL)
@@ -207,40 +206,39 @@ def _staged_postgres(raw, rows: Iterator[tuple], batch_size: int) -> int:  # typ
     return staged
 
 
-def _without_row_triggers(cursor) -> bool:  # type: ignore[no-untyped-def]
-    """Skip the per-row foreign-key triggers for the coming INSERT, where that is allowed.
+def _keys_checked(cursor, keys: dict[str, set[int]]) -> bool:  # type: ignore[no-untyped-def]
+    """Check set-wise that every referenced row exists; True if the per-row FK triggers are
+    off for the coming INSERT because the keys are locked here instead.
 
-    They repeat, row by row, what ``_lock_keys`` has just done set-wise (check that each key
-    exists, lock it against deletion until commit) and cost three times the insert itself.
-    ``session_replication_role = replica`` (what pg_restore --disable-triggers sets) turns
-    them off for this transaction only; it needs a superuser or, from PostgreSQL 15, a
-    ``GRANT SET ON PARAMETER``. Not used when codings has triggers of its own. Without the
-    right, the triggers run and the result is the same, only slower.
+    The triggers look up and lock (against deletion until commit) each row's three keys, which
+    costs three times the insert itself. Where allowed, they are switched off for this
+    transaction (``session_replication_role = replica``, what pg_restore --disable-triggers
+    sets; it needs a superuser or, from PostgreSQL 15, ``GRANT SET ON PARAMETER``) and each
+    distinct key is locked once here (``FOR KEY SHARE``, which needs UPDATE rights on the
+    referenced tables). Not done when codings has triggers of its own. Otherwise the triggers
+    run: the same result, only slower.
     """
     import psycopg
 
     cursor.execute("SELECT count(*) FROM pg_trigger "
                    "WHERE tgrelid = 'codings'::regclass AND NOT tgisinternal")
-    if cursor.fetchone()[0]:
-        return False
-    try:
-        with cursor.connection.transaction():  # a savepoint: a refusal leaves no trace
-            cursor.execute("SET LOCAL session_replication_role = replica")
-    except psycopg.errors.InsufficientPrivilege:
-        return False
-    return True
+    if not cursor.fetchone()[0]:
+        try:
+            with cursor.connection.transaction():  # a savepoint: a refusal leaves no trace
+                cursor.execute("SET LOCAL session_replication_role = replica")
+                _count_keys(cursor, keys, lock="ORDER BY id FOR KEY SHARE")
+            return True
+        except psycopg.errors.InsufficientPrivilege:
+            pass
+    _count_keys(cursor, keys, lock="")
+    return False
 
 
-def _lock_keys(cursor, keys: dict[str, set[int]]) -> None:  # type: ignore[no-untyped-def]
-    """Check every referenced row exists and keep it from being deleted until commit.
-
-    One statement per referenced table instead of the foreign-key trigger's lookup per row;
-    the triggers still run, but a missing key is reported here in one plain sentence.
-    """
+def _count_keys(cursor, keys: dict[str, set[int]], lock: str) -> None:  # type: ignore[no-untyped-def]
     for column, table in KEYS:
         wanted = sorted(keys[column])
         cursor.execute(f"SELECT count(*) FROM (SELECT id FROM {table} WHERE id = ANY(%s) "
-                       "ORDER BY id FOR KEY SHARE) AS locked", (wanted,))
+                       f"{lock}) AS found", (wanted,))
         found = cursor.fetchone()[0]
         if found != len(wanted):
             raise InvalidInput(f"{len(wanted) - found} of the {len(wanted)} rows of {table} that "
