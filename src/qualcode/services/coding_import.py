@@ -131,20 +131,24 @@ def _insert_ignoring_duplicates(session: Session, name: str):  # type: ignore[no
 
 def _checked(rows: Iterator[tuple[int, Row]], targets: Targets,
              path: Path) -> Iterator[NewCoding]:
-    """The rows as codings while all are good; at the end, InvalidInput if any was bad."""
+    """The rows as codings while all are good; at the end, InvalidInput if any was bad.
+
+    After the first bad row nothing more is yielded (the import is lost anyway) but every
+    row is still checked, to count the bad ones.
+    """
     problems: list[str] = []
-    count = 0
+    bad = 0
     for number, row in rows:
-        outcome = _check(row, targets, make_coders=not count)
+        outcome = _check(row, targets, make_coders=not bad)
         if isinstance(outcome, str):
-            count += 1
+            bad += 1
             if len(problems) < MAX_LISTED:
                 problems.append(f"row {number}: {outcome}")
-        elif not count:
+        elif not bad:
             yield outcome
-    if count:
-        more = f" (and {count - MAX_LISTED} more)" if count > MAX_LISTED else ""
-        raise InvalidInput(f"{path}: {count} bad rows, nothing imported: "
+    if bad:
+        more = f" (and {bad - MAX_LISTED} more)" if bad > MAX_LISTED else ""
+        raise InvalidInput(f"{path}: {bad} bad rows, nothing imported: "
                            f"{'; '.join(problems)}{more}.")
 
 
