@@ -6,8 +6,8 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ["foundation", "transcripts", "tui", "agreement", "exchange", "exports", "stall",
-              "scale"]
+BENCHMARKS = ["foundation", "transcripts", "tui", "agreement", "exchange", "exports",
+              "codings", "stall", "scale"]
 
 
 def main(names: list[str]) -> None:

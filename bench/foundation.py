@@ -3,7 +3,7 @@ undo and redo of a big batch.
 
 Targets (issue 2): ``qualcode status`` under 0.5 s on a store with the demo corpus; one coding
 written and committed with a median under 5 ms on SQLite; 1,000,000 codings bulk-inserted in
-under 10 s on SQLite (COPY on PostgreSQL).
+under 10 s on SQLite (staged COPY on PostgreSQL; see bench/codings.py).
 """
 
 from __future__ import annotations
@@ -100,6 +100,6 @@ def run() -> dict[str, object]:
             for n in range(6):
                 add_document(pg, NewDocument(name=f"Transkript {n}", text=SENTENCE * 120))
             figures["coding_commit_postgres"] = coding_commit(pg)
-            figures["bulk_insert_postgres_copy"] = bulk(pg)
+            figures["bulk_insert_postgres_staged"] = bulk(pg)
             pg.close()
     return figures

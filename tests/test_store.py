@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from qualcode.errors import InvalidInput, StoreError, UserError
+from qualcode.errors import InvalidInput, StoreUnavailable, UserError
 from qualcode.services.codings import add_coding
 from qualcode.store import open_store, resolve_url
 from qualcode.store.schema import HEAD
@@ -65,7 +65,7 @@ def test_store_from_a_newer_qualcode_is_refused(tmp_path: Path) -> None:
     open_store(str(path)).close()
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
-    with pytest.raises(StoreError, match="newer version"):
+    with pytest.raises(StoreUnavailable, match="newer version"):  # a user error: exit 2
         open_store(str(path))
 
 

@@ -36,4 +36,13 @@ class CodebookError(UserError):
 
 
 class StoreError(QualcodeError):
-    """The store cannot be opened or is in an unexpected state."""
+    """The store cannot be opened, refused a change, or is in an unexpected state."""
+
+
+class StoreUnavailable(StoreError, UserError):
+    """The store refuses the work for a reason the user can fix: a read-only file, no write
+    rights, a busy database, an unreachable server, a schema from a newer qualcode."""
+
+
+class WriteConflict(StoreUnavailable):
+    """Another writer got in the way (deadlock, serialization failure); a retry may succeed."""

@@ -60,9 +60,14 @@ def transcripts(
 @app.command()
 def codings(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV: document, coder, code, start, end[, memo].")],
+    file: Annotated[Path, typer.Argument(
+        help="CSV (or .jsonl): document, coder, code, start, end[, memo, stimme].")],
 ) -> None:
-    """Import codings from CSV (code-point offsets, end exclusive); all rows or none."""
+    """Import codings (code-point offsets, end exclusive) in one transaction: all rows or none.
+
+    Reads what 'export codings' writes (CSV or JSONL) and hand-made CSV (comma, semicolon or
+    tab); one leading apostrophe is removed from text cells, undoing the export's escaping.
+    """
     from qualcode.services.coding_import import import_codings
 
     done = import_codings(store_from(ctx), file)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from qualcode.exports.files import safe_cell
+from qualcode.exports.files import reversible_cell
 from qualcode.models import Coder, Coding, Document, DocumentVersion
 from qualcode.progress import Progress, counted
 from qualcode.store import Store
@@ -58,6 +58,7 @@ def write_codings(path: Path, rows: Iterator[CodingRow], total: int, fmt: str,
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(FIELDS)
-        writer.writerows((safe_cell(document), safe_cell(coder), safe_cell(code), start, end,
-                          safe_cell(text), safe_cell(memo), voice)
+        writer.writerows((reversible_cell(document), reversible_cell(coder),
+                          reversible_cell(code), start, end, reversible_cell(text),
+                          reversible_cell(memo), voice)
                          for document, coder, code, start, end, text, memo, voice in paced)

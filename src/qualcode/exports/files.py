@@ -20,14 +20,30 @@ from qualcode.errors import InvalidInput
 TEMP_PREFIX = ".qualcode-"
 TEMP_NAME = re.compile(r"\.qualcode-(\d+)-")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
 GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def safe_cell(value: object) -> object:
     """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+        return ESCAPE + value
     return value
+
+
+def reversible_cell(value: object) -> object:
+    """``safe_cell``, made exactly undoable for files that are read back (``import codings``):
+    text starting with an apostrophe gets one more, so ``unescaped_cell`` can always remove
+    one. (``safe_cell`` itself stays idempotent: reports may pass a cell through it twice.)
+    """
+    if isinstance(value, str) and value.startswith(ESCAPE):
+        return ESCAPE + value
+    return safe_cell(value)
+
+
+def unescaped_cell(value: str) -> str:
+    """The text ``reversible_cell`` was given: one leading apostrophe removed, if any."""
+    return value[1:] if value.startswith(ESCAPE) else value
 
 
 def choose_format(target: Path | None, asked: str | None, formats: tuple[str, ...]) -> str:

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from qualcode.errors import StoreUnavailable
 from qualcode.models import DocumentVersion, LexiconEntry
 from qualcode.store import Store
 from qualcode.transcripts.nlp import lemma as lemmatize
@@ -46,7 +46,7 @@ def ensure_lexicon(store: Store) -> None:
         with store.write() as session:
             if session.scalar(select(LexiconEntry.word).limit(1)) is None:  # not filled meanwhile
                 record_words(session, session.scalars(select(DocumentVersion.text)))
-    except DBAPIError:
+    except StoreUnavailable:
         pass  # e.g. a reader without write rights: search works without it, only heavier
 
 

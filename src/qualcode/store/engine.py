@@ -4,6 +4,8 @@ SQLite runs in WAL mode with foreign keys on and a busy timeout. Writers
 start with ``BEGIN IMMEDIATE`` so that two processes never both read and
 then both try to write (which SQLite answers with "database is locked"
 without waiting); readers start a plain deferred transaction.
+
+Parameters are hidden from SQLAlchemy's error texts: they are row data, possibly personal.
 """
 
 from __future__ import annotations
@@ -40,10 +42,11 @@ def is_sqlite(url: str) -> bool:
 
 def make_engine(url: str) -> Engine:
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+                               hide_parameters=True)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:

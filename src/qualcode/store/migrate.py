@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Connection, text
 
-from qualcode.errors import StoreError
+from qualcode.errors import StoreError, StoreUnavailable
 from qualcode.store.engine import WRITE
 from qualcode.store.schema import HEAD
 
@@ -77,7 +77,7 @@ def upgrade_to_head(store: Migratable, target: str = "head") -> str | None:
         if revision == HEAD and target == "head":
             return None
         if revision is not None and revision not in known_revisions():
-            raise StoreError(
+            raise StoreUnavailable(
                 f"The store is at revision {revision}, which this qualcode does not know; "
                 "it was written by a newer version."
             )

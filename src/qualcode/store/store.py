@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
-from qualcode.errors import StoreError, UserError
+from qualcode.errors import StoreUnavailable, UserError, WriteConflict
 from qualcode.store import migrate
 from qualcode.store.engine import WRITE, is_sqlite, make_engine, resolve_url
+from qualcode.store.failures import translate
 from qualcode.store.migrate import current_revision
 from qualcode.store.schema import HEAD
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+Result = TypeVar("Result")
+WRITE_ATTEMPTS = 5
+BACKOFF_SECONDS = 0.05
 
 
 @dataclass
@@ -36,9 +43,27 @@ class Store:
         """One transaction that writes: committed on success, rolled back on any error."""
         from sqlalchemy.orm import Session  # the ORM costs 0.1 s to import; see read_core()
 
-        with Session(bind=self.engine.execution_options(**{WRITE: True}),
-                     expire_on_commit=False) as session, session.begin():
+        with self.translated_errors(), \
+                Session(bind=self.engine.execution_options(**{WRITE: True}),
+                        expire_on_commit=False) as session, session.begin():
             yield session
+
+    def run_write(self, work: Callable[[Session], Result], *,
+                  attempts: int = WRITE_ATTEMPTS) -> Result:
+        """``work`` in one write transaction, run again when another writer got in the way.
+
+        A deadlock or serialization failure (PostgreSQL) rolls the transaction back; it is
+        retried after a short, jittered pause, up to ``attempts`` times in all.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.write() as session:
+                    return work(session)
+            except WriteConflict:
+                if attempt == attempts:
+                    raise
+                time.sleep(random.uniform(0.5, 1.5) * BACKOFF_SECONDS * 2 ** attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -49,15 +74,25 @@ class Store:
         """
         from sqlalchemy.orm import Session
 
-        with Session(bind=self.engine, expire_on_commit=False) as session:
+        with self.translated_errors(), \
+                Session(bind=self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
     def read_core(self) -> Iterator[Connection]:
         """A read-only Core connection, for commands that must start fast (no ORM import)."""
-        with self.engine.connect() as connection:
+        with self.translated_errors(), self.engine.connect() as connection:
             yield connection
             connection.rollback()
+
+    @contextmanager
+    def translated_errors(self) -> Iterator[None]:
+        """Database errors become the project's errors: one sentence, no SQL, no row data."""
+        driver_error = self.engine.dialect.loaded_dbapi.Error
+        try:
+            yield
+        except (DBAPIError, driver_error) as exc:
+            raise translate(exc, display_url(self.url)) from exc
 
     def revision(self) -> str | None:
         with self.engine.connect() as conn:
@@ -79,7 +114,7 @@ def open_store(db: str | None = None, *, upgrade: bool = True) -> Store:
         revision = store.revision()
         if revision != HEAD:
             if revision is not None and not upgrade:
-                raise StoreError(f"The store {display_url(url)} is at revision {revision}, "
+                raise StoreUnavailable(f"The store {display_url(url)} is at revision {revision}, "
                                  f"not {HEAD}; run 'qualcode db upgrade'.")
             migrate.upgrade_to_head(store)
     return store

@@ -1,0 +1,104 @@
+"""Database errors turned into the project's own: one sentence, no SQL, no row data.
+
+Driver messages can quote the statement and the rows it touched (PostgreSQL's DETAIL line
+names the key values of a duplicate), which may be personal data; the sentences here are built
+from error codes only: SQLite's result code names, PostgreSQL's SQLSTATE and constraint name.
+"""
+
+from __future__ import annotations
+
+from qualcode.errors import QualcodeError, StoreError, StoreUnavailable, WriteConflict
+
+NOTHING_CHANGED = "nothing was changed"
+
+# PostgreSQL SQLSTATEs (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+PG_CONFLICT = {"40001", "40P01"}  # serialization failure, deadlock detected
+PG_BUSY = {"55P03", "57014"}  # lock not available, statement timeout / cancel
+PG_READ_ONLY = {"25006"}
+PG_NO_RIGHTS = {"42501"}
+PG_NO_LOGIN = {"28000", "28P01", "3D000"}  # bad role, bad password, no such database
+PG_GONE = {"57P01", "57P02", "57P03"}  # server shut down, crashed, starting up
+PG_FULL = {"53100", "53200", "53300", "54000"}  # disk full, out of memory, connections
+
+# SQLite result code names (sqlite3.Error.sqlite_errorname), by their family.
+SQLITE_READ_ONLY = "SQLITE_READONLY"
+SQLITE_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
+SQLITE_NO_RIGHTS = ("SQLITE_PERM", "SQLITE_AUTH", "SQLITE_CANTOPEN")
+SQLITE_FULL = "SQLITE_FULL"
+SQLITE_CONSTRAINT = "SQLITE_CONSTRAINT"
+
+
+def translate(exc: BaseException, where: str) -> QualcodeError:
+    """The project's error for a database error ``exc`` raised while using the store ``where``."""
+    driver = getattr(exc, "orig", None) or exc
+    sqlstate = getattr(driver, "sqlstate", None)
+    if sqlstate is not None or type(driver).__module__.startswith("psycopg"):
+        return _postgres(driver, sqlstate or "", where)
+    return _sqlite(driver, getattr(driver, "sqlite_errorname", "") or "", where)
+
+
+def _postgres(driver: BaseException, sqlstate: str, where: str) -> QualcodeError:
+    if sqlstate in PG_CONFLICT:
+        return WriteConflict(f"The store {where} was busy with other writers (a deadlock or "
+                             f"conflicting update); {NOTHING_CHANGED}, try again.")
+    if sqlstate in PG_BUSY:
+        return _busy(where)
+    if sqlstate in PG_READ_ONLY:
+        return _read_only(where)
+    if sqlstate in PG_NO_RIGHTS:
+        return _no_rights(where)
+    if sqlstate in PG_NO_LOGIN:
+        return StoreUnavailable(f"The store {where} refused the connection (unknown user, wrong "
+                                f"password or no such database); {NOTHING_CHANGED}.")
+    if sqlstate in PG_FULL:
+        return _full(where)
+    if sqlstate.startswith("08") or sqlstate in PG_GONE or not sqlstate:
+        return StoreUnavailable(f"The store {where} cannot be reached (is the server running "
+                                f"and the address right?); {NOTHING_CHANGED}.")
+    if sqlstate.startswith("23"):
+        diag = getattr(driver, "diag", None)
+        return _broken_rule(where, getattr(diag, "constraint_name", None))
+    return StoreError(f"The store {where} failed (SQLSTATE {sqlstate}); {NOTHING_CHANGED}.")
+
+
+def _sqlite(driver: BaseException, name: str, where: str) -> QualcodeError:
+    if name.startswith(SQLITE_READ_ONLY):
+        return _read_only(where)
+    if name.startswith(SQLITE_BUSY):
+        return _busy(where)
+    if name.startswith(SQLITE_NO_RIGHTS):
+        return _no_rights(where)
+    if name.startswith(SQLITE_FULL):
+        return _full(where)
+    if name.startswith(SQLITE_CONSTRAINT):
+        # "UNIQUE constraint failed: coders.name": schema names only, never values.
+        message = str(driver)
+        rule = message.split(":", 1)[1].strip() if ":" in message else None
+        return _broken_rule(where, rule)
+    kind = name or type(driver).__name__
+    return StoreError(f"The store {where} failed ({kind}); {NOTHING_CHANGED}.")
+
+
+def _read_only(where: str) -> StoreUnavailable:
+    return StoreUnavailable(f"The store {where} is read-only for this user; {NOTHING_CHANGED} "
+                            "(check the permissions of the file and its folder, or of the role).")
+
+
+def _busy(where: str) -> StoreUnavailable:
+    return StoreUnavailable(f"The store {where} is busy (another program holds a lock for too "
+                            f"long); {NOTHING_CHANGED}, try again.")
+
+
+def _no_rights(where: str) -> StoreUnavailable:
+    return StoreUnavailable(f"The store {where} refused access: this user may not read or write "
+                            f"there; {NOTHING_CHANGED}.")
+
+
+def _full(where: str) -> StoreUnavailable:
+    return StoreUnavailable(f"The store {where} is out of space or memory; {NOTHING_CHANGED}.")
+
+
+def _broken_rule(where: str, rule: str | None) -> StoreError:
+    named = f" ({rule})" if rule else ""
+    return StoreError(f"The store {where} refused the change because it breaks one of its "
+                      f"rules{named}; {NOTHING_CHANGED}.")
