@@ -327,12 +327,24 @@ def test_internal_error_names_only_the_type(tmp_path: Path) -> None:
         damage.execute("ALTER TABLE documents RENAME COLUMN created_at TO angelegt")
     args = ("agreement", "--coders", "anna,björn", "--documents", "Gespräch Frau Müller")
     result = qualcode(*args, db=db)
+    # The store's boundary turns the driver's error (SQL, parameters) into one sentence.
     assert result.code == 1, (result.out, result.err)
-    assert result.err.startswith("Internal error: OperationalError.")
+    assert result.err.startswith("Error: The store ") and "(SQLITE_ERROR)" in result.err
+    for leak in ("Müller", "SELECT", "parameters", "angelegt", "Traceback"):
+        assert leak not in result.err, leak
+    assert len(result.err.strip().splitlines()) == 1
+    with sqlite3.connect(db) as damage:  # a stored value the code cannot read: a bug path
+        damage.execute("ALTER TABLE documents RENAME COLUMN angelegt TO created_at")
+        damage.execute("UPDATE project_settings SET value = '{\"study\": \"Frau Müller' "
+                       "WHERE key = 'profile'")
+    args = ("documents",)  # reads the profile
+    result = qualcode(*args, db=db)
+    assert result.code == 1, (result.out, result.err)
+    assert result.err.startswith("Internal error: JSONDecodeError.")
     assert "QUALCODE_DEBUG=1" in result.err
     for leak in ("Müller", "SELECT", "documents", "parameters", "nothing was changed",
                  "Traceback"):
         assert leak not in result.err, leak
     assert len(result.err.strip().splitlines()) == 1
     debug = qualcode(*args, db=db, env={"QUALCODE_DEBUG": "1"})
-    assert debug.code == 1 and "Traceback" in debug.err and "created_at" in debug.err
+    assert debug.code == 1 and "Traceback" in debug.err and "JSONDecodeError" in debug.err

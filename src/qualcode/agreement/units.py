@@ -87,10 +87,12 @@ class UnitRows:
         return self.rows[first], np.bincount(inverse.ravel(), weights=self.weights)
 
 
-def unit_rows(docs: list[DocumentUnits], code_id: int, coders: int, unit: str) -> UnitRows:
+def unit_rows(docs: list[DocumentUnits], code_id: int, coders: int, unit: str, *,
+              places: bool = False) -> UnitRows:
     """The reliability data of one code. For ``character`` every code point is a unit; runs
-    of code points where no coding starts or ends are one row weighted by their length."""
-    rows, weights, places = [], [], []
+    of code points where no coding starts or ends are one row weighted by their length.
+    Each unit's place is listed only when asked for (disagreements need it, figures not)."""
+    rows, weights, placed = [], [], []
     for d, doc in enumerate(docs):
         units = _pieces(doc, code_id, coders) if unit == "character" else doc.units
         if not units:
@@ -101,10 +103,11 @@ def unit_rows(docs: list[DocumentUnits], code_id: int, coders: int, unit: str) -
         rows.append(np.stack(columns, axis=1))
         weights.append(np.fromiter((u.end - u.start if unit == "character" else 1
                                     for u in units), dtype=float, count=len(units)))
-        places += [(d, u.start, u.end) for u in units]
+        if places:
+            placed += [(d, u.start, u.end) for u in units]
     if not rows:
         return UnitRows(np.zeros((0, coders), dtype=np.int8), np.zeros(0), [])
-    return UnitRows(np.concatenate(rows), np.concatenate(weights), places)
+    return UnitRows(np.concatenate(rows), np.concatenate(weights), placed)
 
 
 def _pieces(doc: DocumentUnits, code_id: int, coders: int) -> list[Span]:
