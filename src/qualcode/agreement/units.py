@@ -9,6 +9,7 @@ as disagreement.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 
 import numpy as np
@@ -37,6 +38,13 @@ class DocumentUnits:
     def present(self, coder: int) -> bool:
         return bool(self.codings[coder])
 
+    @cached_property
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """The units' starts and ends as arrays, made once for every code."""
+        count = len(self.units)
+        return (np.fromiter((u.start for u in self.units), dtype=np.int64, count=count),
+                np.fromiter((u.end for u in self.units), dtype=np.int64, count=count))
+
 
 def paragraph_units(text: str) -> list[Span]:
     """Each non-empty line; the newline belongs to no paragraph."""
@@ -48,13 +56,14 @@ def paragraph_units(text: str) -> list[Span]:
     return spans
 
 
-def coded_units(units: list[Span], intervals: list[tuple[int, int]]) -> np.ndarray:
-    """0/1 per unit: does any interval overlap it by at least one code point?"""
-    if not units:
+def coded_units(starts: np.ndarray, ends: np.ndarray,
+                intervals: list[tuple[int, int]]) -> np.ndarray:
+    """0/1 per unit [starts, ends): does any interval overlap it by at least one code point?"""
+    if not len(starts):
         return np.zeros(0, dtype=np.int8)
-    starts = np.fromiter((u.start for u in units), dtype=np.int64, count=len(units))
-    ends = np.fromiter((u.end for u in units), dtype=np.int64, count=len(units))
-    marks = np.zeros(len(units) + 1, dtype=np.int64)
+    if not intervals:
+        return np.zeros(len(starts), dtype=np.int8)
+    marks = np.zeros(len(starts) + 1, dtype=np.int64)
     if intervals:
         array = np.asarray(intervals, dtype=np.int64)
         first = np.searchsorted(ends, array[:, 0], side="right")
@@ -94,15 +103,21 @@ def unit_rows(docs: list[DocumentUnits], code_id: int, coders: int, unit: str, *
     Each unit's place is listed only when asked for (disagreements need it, figures not)."""
     rows, weights, placed = [], [], []
     for d, doc in enumerate(docs):
-        units = _pieces(doc, code_id, coders) if unit == "character" else doc.units
+        if unit == "character":
+            units = _pieces(doc, code_id, coders)
+            starts = np.fromiter((u.start for u in units), dtype=np.int64, count=len(units))
+            ends = np.fromiter((u.end for u in units), dtype=np.int64, count=len(units))
+        else:
+            units = doc.units
+            starts, ends = doc.bounds
         if not units:
             continue
         columns = [np.full(len(units), MISSING, dtype=np.int8) if not doc.present(c)
-                   else coded_units(units, doc.codings[c].get(code_id, []))
+                   else coded_units(starts, ends, doc.codings[c].get(code_id, []))
                    for c in range(coders)]
         rows.append(np.stack(columns, axis=1))
-        weights.append(np.fromiter((u.end - u.start if unit == "character" else 1
-                                    for u in units), dtype=float, count=len(units)))
+        weights.append((ends - starts).astype(float) if unit == "character"
+                       else np.ones(len(units)))
         if places:
             placed += [(d, u.start, u.end) for u in units]
     if not rows:

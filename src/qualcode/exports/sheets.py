@@ -26,37 +26,44 @@ def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[objec
                 progress: Progress | None = None) -> None:
     """One sheet: the header, then the rows; cells that would run as formulas stay text.
 
-    Text wraps within its column and every cell sits at the top of its row.
+    Text wraps within its column and every cell sits at the top of its row. The sheet is
+    streamed (openpyxl's write-only mode): everything about it is set before its rows.
     """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, NamedStyle
     from openpyxl.utils import get_column_letter
 
     widths = list(widths or [DEFAULT_WIDTH] * len(header))
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]  # Excel's limit for sheet names
-    sheet.append([safe_cell(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = header_font()
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    # A named style: assigning it by name is several times cheaper than an Alignment per cell.
-    book.add_named_style(NamedStyle(CELL_STYLE, alignment=Alignment(wrap_text=True,
-                                                                    vertical="top")))
-    paced = counted(rows, len(rows), "filling the sheet", progress)
-    for number, row in enumerate(paced, start=2):
-        lines = 1
-        for column, (value, width) in enumerate(zip(row, widths, strict=True), start=1):
-            sheet.cell(number, column, safe_cell(value)).style = CELL_STYLE
-            if isinstance(value, str):
-                lines = max(lines, text_lines(value, width))
-        if lines > 1:
-            sheet.row_dimensions[number].height = min(lines * LINE_POINTS, MAX_ROW_POINTS)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])  # Excel's limit for sheet names
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     printable(sheet, header_rows=1)
+    # A named style: assigning it by name is several times cheaper than an Alignment per cell.
+    book.add_named_style(NamedStyle(CELL_STYLE, alignment=Alignment(wrap_text=True,
+                                                                    vertical="top")))
+    heading = []
+    for value in header:
+        cell = WriteOnlyCell(sheet, safe_cell(value))
+        cell.font = header_font()
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        heading.append(cell)
+    sheet.append(heading)
+    paced = counted(rows, len(rows), "filling the sheet", progress)
+    for number, row in enumerate(paced, start=2):
+        lines, cells = 1, []
+        for value, width in zip(row, widths, strict=True):
+            cell = WriteOnlyCell(sheet, safe_cell(value))
+            cell.style = CELL_STYLE
+            cells.append(cell)
+            if isinstance(value, str):
+                lines = max(lines, text_lines(value, width))
+        if lines > 1:  # read when the row is written: set before appending it
+            sheet.row_dimensions[number].height = min(lines * LINE_POINTS, MAX_ROW_POINTS)
+        sheet.append(cells)
     if progress:
         progress(0, 1, "saving XLSX")
     book.save(str(path))
@@ -80,7 +87,7 @@ def text_lines(text: str, width: float) -> int:
 def printable(sheet, *, header_rows: int = 1, header_columns: int = 0) -> None:  # type: ignore[no-untyped-def]
     """Landscape, one page wide, the header repeated on every page."""
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = "9"  # A4 (the value of Worksheet.PAPERSIZE_A4)
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
