@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
-from qualcode.models import Coding, Segment
+from qualcode.models import AuditEntry, Coding, Segment
 from qualcode.search.engine import Filters, hits_in_turn, matching_turns, turn_texts
 from qualcode.search.lexicon import Lexicon, ensure_lexicon
 from qualcode.search.query import parse_query
 from qualcode.store import Store, audit
 from qualcode.store.lookup import code_path, find_code, find_coder
+
+CHUNK = 5_000
 
 
 class Scope(StrEnum):
@@ -54,19 +57,30 @@ def autocode(store: Store, query: str, *, code: str, coder: str, scope: Scope = 
         if not dry_run and new:
             batch = audit.new_batch()
             texts = _version_texts(session, {v for v, _, _ in new})
-            for version_id, start, end in new:
-                coding = Coding(version_id=version_id, code_id=code_row.id,
-                                coder_id=coder_row.id, start=start, end=end,
-                                text=texts[version_id][start:end], memo=f"autocode: {query}")
-                session.add(coding)
-                session.flush()
-                audit.record(session, actor=coder, action="autocode", obj=coding, before=None,
-                             after=audit.snapshot(coding), batch=batch)
+            _insert_batch(session, [
+                {"version_id": version_id, "code_id": code_row.id, "coder_id": coder_row.id,
+                 "start": start, "end": end, "text": texts[version_id][start:end],
+                 "memo": f"autocode: {query}"} for version_id, start, end in new],
+                actor=coder, batch=batch)
         result = Autocoded(code_path(session, code_row), coder, scope.value, len(hits),
                            len(ranges), len(new), len(ranges) - len(new), batch)
         if dry_run:
             session.rollback()
         return result
+
+
+def _insert_batch(session, values: list[dict], *, actor: str, batch: str) -> None:  # type: ignore[no-untyped-def]
+    """Insert the codings set-wise (one statement per chunk, not one flush per row), then log
+    each as it was stored, in the same order."""
+    for first in range(0, len(values), CHUNK):
+        chunk = values[first:first + CHUNK]
+        ids = session.scalars(insert(Coding).returning(Coding.id, sort_by_parameter_order=True),
+                              chunk).all()
+        stored = {c.id: c for c in session.scalars(select(Coding).where(Coding.id.in_(ids)))}
+        session.execute(insert(AuditEntry), [
+            {"actor": actor, "action": "autocode", "entity": "codings", "entity_id": i,
+             "batch": batch, "before": None,
+             "after": json.dumps(audit.snapshot(stored[i]), ensure_ascii=False)} for i in ids])
 
 
 def _ranges(session, hits, scope: Scope) -> set[tuple[int, int, int]]:  # type: ignore[no-untyped-def]

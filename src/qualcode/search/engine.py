@@ -63,12 +63,18 @@ def search(store: Store, query: str, filters: Filters | None = None, *,
     with store.read() as session:
         lexicon = Lexicon(session, store.url)
         node = parse_query(query)
-        rows = matching_turns(session, node, filters or Filters(), lexicon)
-        shown = rows[:limit]
+        statement = turns_statement(session, node, filters or Filters(), lexicon)
+        if limit is None:
+            shown = list(session.execute(statement))
+            total = len(shown)
+        else:  # the database counts; only the turns shown travel
+            shown = list(session.execute(statement.limit(limit)))
+            total = len(shown) if len(shown) < limit else session.scalar(
+                select(func.count()).select_from(statement.order_by(None).subquery())) or 0
         texts = turn_texts(session, shown)
         hits = [hit for row in shown
                 for hit in hits_in_turn(row, texts[row.id], node, lexicon)]
-        return SearchResult(query, len(rows), hits, len(shown) < len(rows))
+        return SearchResult(query, total, hits, len(shown) < total)
 
 
 def turn_texts(session: Session, rows: list) -> dict[int, str]:  # type: ignore[type-arg]
@@ -86,6 +92,11 @@ def turn_texts(session: Session, rows: list) -> dict[int, str]:  # type: ignore[
 
 def matching_turns(session: Session, node: Node, filters: Filters,  # type: ignore[type-arg]
                    lexicon: Lexicon) -> list:
+    return list(session.execute(turns_statement(session, node, filters, lexicon)))
+
+
+def turns_statement(session: Session, node: Node, filters: Filters, lexicon: Lexicon):  # type: ignore[no-untyped-def]
+    """The turns the query matches, in document and turn order."""
     statement = (
         select(Segment.id, Segment.position, Segment.start, Segment.end, Segment.time_mark,
                Segment.version_id, Document.id.label("document_id"), Document.name,
@@ -100,8 +111,7 @@ def matching_turns(session: Session, node: Node, filters: Filters,  # type: igno
     if postgres:
         statement = statement.join(SEARCH_INDEX, SEARCH_INDEX.c.segment_id == Segment.id)
     statement = statement.where(_compile(node, postgres, lexicon))
-    statement = _apply_filters(session, statement, filters)
-    return list(session.execute(statement))
+    return _apply_filters(session, statement, filters)
 
 
 def _compile(node: Node, postgres: bool, lexicon: Lexicon) -> ColumnElement[bool]:

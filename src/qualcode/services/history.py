@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, select
+from sqlalchemy import DateTime, inspect, select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput
@@ -139,7 +139,7 @@ def _apply(session: Session, model: type[Base], entry: AuditEntry, row: Any) -> 
     if after is not None and row is not None and audit.snapshot(row) != after:
         raise InvalidInput(f"Cannot undo: {entry.entity} {entry.entity_id} was changed since.")
     if before is None:
-        if row in session.new:
+        if row is not None and inspect(row).pending:  # (session.new is a copy: O(n) a call)
             # Put back earlier in this same undo. Flushed, not expunged: expunging would
             # disturb the insert order of the audit entries, which is the log's order.
             session.flush()

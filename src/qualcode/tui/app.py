@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +36,9 @@ class QualcodeApp(App[None]):
         self._coding: CodingScreen | None = None
 
     def on_mount(self) -> None:
+        # What start-up made lives as long as the app: out of the collector's way, so that its
+        # full collections (which stop the screen) walk only what is made later.
+        gc.freeze()
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         if self.coder:
