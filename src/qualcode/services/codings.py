@@ -181,7 +181,6 @@ def _executemany(connection: Connection, raw, rows: Iterator[tuple],  # type: ig
 
 def _staged_postgres(raw, rows: Iterator[tuple], batch_size: int) -> int:  # type: ignore[no-untyped-def]
     quoted = ", ".join(f'"{c}"' for c in STAGED_COLUMNS)
-    keys: dict[str, set[int]] = {column: set() for column, _ in KEYS}
     staged = 0
     with raw.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} (version_id integer, code_id integer, "
@@ -192,10 +191,11 @@ def _staged_postgres(raw, rows: Iterator[tuple], batch_size: int) -> int:  # typ
                 copy.set_types(STAGED_TYPES)
                 for row in chunk:
                     copy.write_row(row)
-            for position, (column, _) in enumerate(KEYS):
-                keys[column].update(row[position] for row in chunk)
             staged += len(chunk)
         if staged:
+            keys = {column: [key for (key,) in cursor.execute(
+                        f"SELECT DISTINCT {column} FROM {STAGE} ORDER BY 1")]
+                    for column, _ in KEYS}  # set-wise, by the server
             trusted = _keys_checked(cursor, keys)
             cursor.execute(f"INSERT INTO codings ({quoted}, created_at, modified_at) "
                            f"SELECT {quoted}, now(), now() FROM {STAGE}")
@@ -205,7 +205,7 @@ def _staged_postgres(raw, rows: Iterator[tuple], batch_size: int) -> int:  # typ
     return staged
 
 
-def _keys_checked(cursor, keys: dict[str, set[int]]) -> bool:  # type: ignore[no-untyped-def]
+def _keys_checked(cursor, keys: dict[str, list[int]]) -> bool:  # type: ignore[no-untyped-def]
     """Check set-wise that every referenced row exists; True if the per-row FK triggers are
     off for the coming INSERT because the keys are locked here instead.
 
@@ -233,9 +233,9 @@ def _keys_checked(cursor, keys: dict[str, set[int]]) -> bool:  # type: ignore[no
     return False
 
 
-def _count_keys(cursor, keys: dict[str, set[int]], lock: str) -> None:  # type: ignore[no-untyped-def]
+def _count_keys(cursor, keys: dict[str, list[int]], lock: str) -> None:  # type: ignore[no-untyped-def]
     for column, table in KEYS:
-        wanted = sorted(keys[column])
+        wanted = keys[column]
         cursor.execute(f"SELECT count(*) FROM (SELECT id FROM {table} WHERE id = ANY(%s) "
                        f"{lock}) AS found", (wanted,))
         found = cursor.fetchone()[0]
