@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: demo test lint bench fuzz stress clean
+.PHONY: demo test lint bench fuzz stress mutate clean
 
 $(BIN)/qualcode: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,15 @@ fuzz: $(BIN)/qualcode
 stress: $(BIN)/qualcode
 	./scripts/ensure-postgres
 	QUALCODE_STRESS_ROUNDS=10 $(BIN)/pytest -q -m stress
+
+## Mutation testing of the modules whose answers people publish (hours; not part of CI).
+## MODULES narrows it, e.g. make mutate MODULES='qualcode.agreement.*'.
+MODULES ?=
+mutate: $(BIN)/qualcode
+	./scripts/ensure-postgres
+	$(BIN)/pip install -q 'mutmut>=3.3'
+	$(BIN)/mutmut run $(MODULES) || true
+	$(BIN)/python scripts/mutation-scores
 
 ## Benchmarks (not part of the tests): figures as JSON.
 bench: $(BIN)/qualcode

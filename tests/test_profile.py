@@ -194,3 +194,31 @@ def test_a_manifest_sets_the_profiles_variables(sqlite_store: Store, tmp_path: P
         ((_, message),) = import_paths(sqlite_store, [folder]).failed
         assert "manifest.yaml" in message and problem in message
         assert dump(sqlite_store) == before
+
+
+@pytest.mark.fuzz
+def test_any_profile_text_is_read_or_refused_in_one_sentence(tmp_path: Path) -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    values = st.recursive(
+        st.none() | st.booleans() | st.integers(-5, 200) | st.text(max_size=20),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+            st.sampled_from(["study", "variables", "name", "values", "aliases", "kind",
+                             "attribution", "anonymous", "place", "privacy", "gate", "k",
+                             "document_list", "quote_columns", "cases", "export_language"]),
+            inner, max_size=5), max_leaves=12)
+    path = tmp_path / "zufall.profile.yaml"
+
+    @given(st.one_of(st.text(max_size=300), values.map(lambda v: __import__("yaml").safe_dump(
+        v, allow_unicode=True))))
+    def check(text: str) -> None:
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            profile = read_profile(path)
+        except InvalidInput as exc:
+            assert str(exc).startswith(str(path)) and "\n" not in str(exc)
+        else:
+            assert profile_from_json(profile_to_json(profile)) == profile
+
+    check()
