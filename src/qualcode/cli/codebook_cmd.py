@@ -9,8 +9,11 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, note, print_json, store_from
-from qualcode.cli.options import ForceOption
+from qualcode.cli.options import ForceOption, output_option
 from qualcode.store import Store
+
+CodebookOutput = output_option("File to write; default: stdout for yaml/md, exports/ for "
+                               "docx and qdc.")
 
 app = typer.Typer(help="Load, show, export and edit the codebook.", no_args_is_help=True)
 
@@ -81,9 +84,7 @@ def show(
 @app.command("export")
 def export_command(
     ctx: typer.Context,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="File to write; default: stdout for yaml/md, exports/ for docx.",
-    )] = None,
+    output: CodebookOutput = None,
     fmt: Annotated[ExportFormat, typer.Option(
         "--format", help="Output format.")] = ExportFormat.yaml,
     title: Annotated[str | None, typer.Option(help="Title of the codebook.")] = None,

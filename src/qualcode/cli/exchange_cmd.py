@@ -9,6 +9,7 @@ import typer
 
 from qualcode.cli.context import echo, note, print_json, progress_line, store_from
 from qualcode.cli.export_cmd import export_app
+from qualcode.cli.options import ForceOption
 from qualcode.errors import InvalidInput
 
 POSITIONS = {"code-points": "code points", "utf16": "UTF-16 code units"}
@@ -19,7 +20,7 @@ def export_qdpx(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The .qdpx file to write.")],
     name: Annotated[str | None, typer.Option(help="Project name (default: file name).")] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    force: ForceOption = False,
     positions: Annotated[str, typer.Option(
         help="How positions are counted: code-points (the standard; MAXQDA, ATLAS.ti, "
              "QualCoder) or utf16 (NVivo).")] = "code-points",

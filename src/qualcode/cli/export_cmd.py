@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,11 +13,14 @@ from qualcode.cli.options import (
     OutputOption,
     RoleOption,
     WhereOption,
+    output_option,
     where_pairs,
 )
 from qualcode.errors import InvalidInput
 
 MEASURE_TITLES = {"counts": "Anzahl", "jaccard": "Jaccard", "c": "c-Koeffizient"}
+
+MatrixOutput = output_option("File to write: .csv, .xlsx, .png or .svg.")
 
 export_app = typer.Typer(help="Export the project for other programs and for analysis.",
                          no_args_is_help=True)
@@ -71,7 +73,7 @@ def export_quotes(
 @export_app.command("codings")
 def export_codings(
     ctx: typer.Context,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+    output: OutputOption = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", help="csv or jsonl (default: the file's ending, else csv).")] = None,
     force: ForceOption = False,
@@ -97,8 +99,7 @@ def export_matrix(
     ctx: typer.Context,
     kind: Annotated[str, typer.Option(help="cooccurrence (code x code) or documents "
                                            "(document x code).")] = "cooccurrence",
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                      help="File to write: .csv, .xlsx, .png or .svg.")] = None,
+    output: MatrixOutput = None,
     measure: Annotated[str, typer.Option(help="cooccurrence: counts, jaccard or c.")] =
         "counts",
     semantics: Annotated[str, typer.Option(help="overlap, turn or sentences.")] = "overlap",

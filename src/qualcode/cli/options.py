@@ -24,8 +24,12 @@ DocumentOption = Annotated[list[str] | None, typer.Option(
     "--document", help="Only this document; repeatable.")]
 CoderFilterOption = Annotated[list[str] | None, typer.Option(
     "--coder", help="Only this coder (or 'consensus'); repeatable.")]
-OutputOption = Annotated[Path | None, typer.Option(
-    "--output", "-o", help="File to write; the format follows its ending.")]
+def output_option(help: str = "File to write; the format follows its ending.") -> object:
+    """-o/--output FILE, with what the command writes said in ``help``."""
+    return Annotated[Path | None, typer.Option("--output", "-o", help=help)]
+
+
+OutputOption = output_option()
 ForceOption = Annotated[bool, typer.Option(help="Overwrite an existing file.")]
 FormatOption = Annotated[str | None, typer.Option(
     "--format", help="The file format (default: the file's ending).")]
