@@ -17,6 +17,7 @@ from qualcode.cli import (
     export_cmd,
     import_cmd,
     profile_cmd,
+    report_cmd,
     search_cmd,
 )
 from qualcode.cli.context import echo, print_json, store_from
@@ -38,6 +39,7 @@ app.add_typer(export_cmd.export_app, name="export")
 import_cmd.app.command("qdpx")(exchange_cmd.import_qdpx)
 search_cmd.register(app)
 agreement_cmd.register(app)
+report_cmd.register(app)
 
 
 @app.callback()
