@@ -9,12 +9,14 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, note, print_json, store_from, to_jsonable
-from qualcode.cli.options import comma_list
+from qualcode.cli.options import (
+    BootstrapOption,
+    CodersOption,
+    DocumentsOption,
+    UnitOption,
+    comma_list,
+)
 
-CodersOption = Annotated[str, typer.Option(help="Comma-separated coder names: A,B[,C…].")]
-UnitOption = Annotated[str, typer.Option(
-    help="paragraph, turn, sentence, character (as NVivo) or segment (as MAXQDA).")]
-DocumentsOption = Annotated[str | None, typer.Option(help="Comma-separated document names.")]
 CodesOption = Annotated[str | None, typer.Option(help="Comma-separated codes (name or path).")]
 ForceOption = Annotated[bool, typer.Option(help="Overwrite existing table files.")]
 OverlapOption = Annotated[float, typer.Option(
@@ -81,8 +83,7 @@ def agreement_command(
     documents: DocumentsOption = None,
     codes: CodesOption = None,
     overlap: OverlapOption = 0.9,
-    bootstrap: Annotated[int, typer.Option(
-        help="Bootstrap samples for a confidence interval of alpha (0: none).")] = 0,
+    bootstrap: BootstrapOption = 0,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     csv_file: Annotated[Path | None, typer.Option("--csv", help="Write a CSV table.")] = None,
     xlsx_file: Annotated[Path | None, typer.Option("--xlsx", help="Write an XLSX table.")] = None,

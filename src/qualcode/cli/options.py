@@ -24,6 +24,14 @@ DocumentOption = Annotated[list[str] | None, typer.Option(
     "--document", help="Only this document; repeatable.")]
 CoderFilterOption = Annotated[list[str] | None, typer.Option(
     "--coder", help="Only this coder (or 'consensus'); repeatable.")]
+CodersOption = Annotated[str, typer.Option(help="Comma-separated coder names: A,B[,C…].")]
+UnitOption = Annotated[str, typer.Option(
+    help="paragraph, turn, sentence, character (as NVivo) or segment (as MAXQDA).")]
+DocumentsOption = Annotated[str | None, typer.Option(help="Comma-separated document names.")]
+BootstrapOption = Annotated[int, typer.Option(
+    help="Bootstrap samples for a confidence interval of alpha (0: none).")]
+
+
 def output_option(help: str = "File to write; the format follows its ending.") -> object:
     """-o/--output FILE, with what the command writes said in ``help``."""
     return Annotated[Path | None, typer.Option("--output", "-o", help=help)]

@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import note, store_from
-from qualcode.cli.options import ForceOption, comma_list, output_option
+from qualcode.cli.options import (
+    BootstrapOption,
+    CodersOption,
+    DocumentsOption,
+    ForceOption,
+    UnitOption,
+    comma_list,
+    output_option,
+)
 
 report_app = typer.Typer(help="Reports people read: agreement report, Kodierleitfaden.",
                          no_args_is_help=True)
@@ -25,13 +33,10 @@ def register(app: typer.Typer) -> None:
 @report_app.command("agreement")
 def report_agreement(
     ctx: typer.Context,
-    coders: Annotated[str, typer.Option(help="Comma-separated coder names: A,B[,C…].")],
-    unit: Annotated[str, typer.Option(
-        help="paragraph, turn, sentence, character or segment.")] = "turn",
-    documents: Annotated[str | None, typer.Option(
-        help="Comma-separated document names (default: all).")] = None,
-    bootstrap: Annotated[int, typer.Option(
-        help="Bootstrap samples for an interval of alpha (0: none).")] = 0,
+    coders: CodersOption,
+    unit: UnitOption = "turn",
+    documents: DocumentsOption = None,
+    bootstrap: BootstrapOption = 0,
     output: AgreementOutput = None,
     lang: LangOption = None,
     force: ForceOption = False,
@@ -52,7 +57,7 @@ def report_codebook(
     ctx: typer.Context,
     coders: Annotated[str | None, typer.Option(
         help="Coders A,B[,…] whose confusions give the 'Abgrenzung' notes.")] = None,
-    unit: Annotated[str, typer.Option(help="The agreement unit for --coders.")] = "turn",
+    unit: UnitOption = "turn",
     output: CodebookOutput = None,
     lang: LangOption = None,
     force: ForceOption = False,

@@ -2,7 +2,8 @@
 
 Every figure fits its canvas at any number of codes: labels are the codes' names, wrapped and
 shortened, the layout is constrained and the saved box is the drawing's own ("tight"), so
-nothing is cut at an edge. Colours are 'cividis', which stays readable printed in grey.
+nothing is cut at an edge. Colours are 'cividis' (reversed: zero is light), which stays
+readable printed in grey.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import textwrap
 
 import numpy as np
 
-COLOURS = "cividis"
+COLOURS = "cividis_r"  # few confusions: light; many: dark
 LABEL_WIDTH = 28
 MAX_CELL_INCHES = 0.45
 LARGEST_SIDE_INCHES = 16.0
@@ -48,12 +49,15 @@ def heatmap(labels: list[str], values: np.ndarray, title: str, scale_label: str
     side = label_inches + cell * count
     figure, axes = plt.subplots(figsize=(max(side + 2.0, 5.0), max(side + 1.0, 4.0)),
                                 layout="constrained")
-    image = axes.imshow(values, cmap=COLOURS, aspect="equal", vmin=0)
+    # a code is not confused with itself: the diagonal is left blank, outside the scale
+    shown = np.ma.masked_array(values, mask=np.eye(len(labels), dtype=bool))
+    colours = plt.get_cmap(COLOURS).with_extremes(bad="white")
+    image = axes.imshow(shown, cmap=colours, aspect="equal", vmin=0)
     axes.set_xticks(range(len(labels)), names, rotation=90, fontsize=font)
     axes.set_yticks(range(len(labels)), names, fontsize=font)
     axes.set_title("\n".join(textwrap.wrap(title, 60)), fontsize=10)
     if count <= MAX_ANNOTATED:
-        _annotate(axes, values, image)
+        _annotate(axes, shown, image)
     bar = figure.colorbar(image, ax=axes, shrink=0.8)
     bar.set_label(scale_label)
     bar.locator = MaxNLocator(integer=True)
@@ -69,8 +73,8 @@ def heatmap(labels: list[str], values: np.ndarray, title: str, scale_label: str
     return re.sub(r"<metadata>.*?</metadata>\s*", "", svg.getvalue(), flags=re.S), png.getvalue()
 
 
-def _annotate(axes, values: np.ndarray, image) -> None:  # type: ignore[no-untyped-def]
-    for (i, j), value in np.ndenumerate(values):
+def _annotate(axes, values: np.ma.MaskedArray, image) -> None:  # type: ignore[no-untyped-def]
+    for (i, j), value in np.ndenumerate(values.filled(0)):
         if value:
             red, green, blue, _ = image.cmap(image.norm(value))
             light = 0.299 * red + 0.587 * green + 0.114 * blue > 0.5
