@@ -14,9 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from docx import Document
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
-from qualcode.reports.blocks import Paragraph, Report
+from qualcode.reports.blocks import Heading, Paragraph, Report, Table
 from qualcode.reports.figures import heatmap
 from qualcode.reports.html import render_html
 from qualcode.services.coding_import import import_codings
@@ -243,6 +245,21 @@ def test_html_text_is_escaped() -> None:
     assert "<script>alert('ß')</script> „Zitat“ & 🙂" in "".join(page.text)
 
 
+@pytest.mark.fuzz
+@given(st.text(), st.lists(st.text(), min_size=1, max_size=4))
+def test_any_text_comes_out_of_html_as_text(text: str, cells: list[str]) -> None:
+    report = Report(text, "de")
+    report.add(Heading(text), Paragraph(text, label=text),
+               Table(cells, [cells, cells], ["poor", "good"], caption=text))
+    page = Page()
+    page.feed(render_html(report))
+    tags = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "strong", "div",
+            "table", "caption", "thead", "tbody", "tr", "th", "td"}
+    assert set(page.tags) <= tags
+    assert page.tags.count("p") == 1 and page.tags.count("td") == 2 * len(cells)
+    assert f"{text} {text}" in "".join(page.text)  # the paragraph's label and text
+
+
 LONG = "Finanzierung und Entlastung durch Bund und Länder – Förderprogramme, Pauschalen 🙂"
 
 
@@ -259,3 +276,50 @@ def test_the_confusion_heatmap_fits_its_canvas(count: int) -> None:
     edges = np.concatenate([picture[0], picture[-1], picture[:, 0], picture[:, -1]])
     assert edges.min() == 255, "something touches the canvas edge"
     assert picture.min() < 100  # and something was drawn
+
+
+GESPRAECH = ("I: Wie war die Unterbringung?\n"
+             "B: Die Turnhalle 🏫 war voll, „wir hatten keine Wahl“.\n"
+             "I: Und die Nachbarschaft?\n"
+             "B: Große Hilfsbereitschaft – Straßenfest mit Geflüchteten.\n")
+
+
+def test_the_service_takes_the_profiles_language_on_either_store(  # type: ignore[no-untyped-def]
+        store, tmp_path: Path) -> None:
+    from qualcode.agreement.compute import Selection, agreement
+    from qualcode.services.importing import import_paths
+    from qualcode.services.profile import load_profile_file
+    from qualcode.services.reports import write_agreement_report
+    from tests.conftest import CODEBOOK
+    from tests.helpers import load_study_codebook
+
+    load_study_codebook(store)
+    transcript = tmp_path / "gespräch.txt"
+    transcript.write_text(GESPRAECH, encoding="utf-8")
+    import_paths(store, [transcript])
+    turns = show_document(store, "gespräch").turns
+    rows = [f"gespräch,{coder},{code},{turns[n].start},{turns[n].end}"
+            for coder, code, n in (("anna", WOHNEN, 1), ("björn", INTEGRATION, 1),
+                                   ("anna", INTEGRATION, 3), ("björn", INTEGRATION, 3))]
+    source = tmp_path / "codings.csv"
+    source.write_text("document,coder,code,start,end\n" + "\n".join(rows) + "\n",
+                      encoding="utf-8")
+    import_codings(store, source)
+    german = write_agreement_report(store, Selection(["anna", "björn"]),
+                                    tmp_path / "de.docx")
+    assert headings(Document(str(german)), "Title") == ["Intercoder-Übereinstimmung"]
+    profile = tmp_path / "englisch.profile.yaml"
+    profile.write_text(CODEBOOK.with_name("kommunale-resilienz.profile.yaml")
+                       .read_text(encoding="utf-8")
+                       .replace("export_language: de", "export_language: en"),
+                       encoding="utf-8")
+    load_profile_file(store, profile)
+    english = Document(str(write_agreement_report(store, Selection(["anna", "björn"]),
+                                                  tmp_path / "en.docx")))
+    assert headings(english, "Title") == ["Inter-coder agreement"]
+    result = {c.code: c for c in agreement(store, Selection(["anna", "björn"])).codes}
+    row = next(r for r in english.tables[0].rows if r.cells[0].text == INTEGRATION)
+    # four turns: neither, only björn, neither, both
+    assert row.cells[2].text == f"{result[INTEGRATION].percent_agreement:.3f}" == "0.750"
+    confused = [[c.text for c in r.cells] for r in english.tables[1].rows[1:]]
+    assert confused == [[INTEGRATION, WOHNEN, "1"]]
