@@ -106,6 +106,27 @@ def test_the_agreement_report_in_word_has_the_figures_of_agreement_json(
     assert "Die Intercoder-Übereinstimmung wurde an 6 Dokumenten geprüft" in text
 
 
+def test_three_coders_get_fleiss_kappa(coded_demo: str, tmp_path: Path) -> None:
+    store = open_store(coded_demo)
+    turns = show_document(store, "Interview Wendelsau").turns
+    source = tmp_path / "cem.csv"
+    source.write_text("document,coder,code,start,end\n" + "".join(
+        f"Interview Wendelsau,cem,{WOHNEN},{t.start},{t.end}\n" for t in turns[:12:2]),
+        encoding="utf-8")
+    import_codings(store, source)
+    store.close()
+    target = tmp_path / "drei.docx"
+    assert qualcode("report", "agreement", "--coders", "anna,björn,cem", "--lang", "en",
+                    "-o", str(target), db=coded_demo).code == 0
+    expected = json.loads(qualcode("agreement", "--coders", "anna,björn,cem", "--json",
+                                   db=coded_demo).out)
+    table = Document(str(target)).tables[0]
+    assert table.rows[0].cells[3].text == "Fleiss' κ"
+    fleiss = {r.cells[0].text: r.cells[3].text for r in table.rows[1:]}
+    wohnen = next(c for c in expected["codes"] if c["code"] == WOHNEN)["fleiss_kappa"]
+    assert fleiss[WOHNEN] == f"{wohnen:.3f}"
+
+
 class Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

@@ -81,9 +81,8 @@ def agreement_report(store: Store, selection: Selection, language: str) -> Repor
 def code_table(result: Agreement, language: str) -> Table:
     w = words(language)
     many = len(result.coders) > 2
-    columns = [w["code"], w["units"], w["percent"], "Fleiss' κ" if many else "Cohens κ"
-               if language == "de" else "Cohen's κ", "Brennan–Prediger", "Krippendorffs α"
-               if language == "de" else "Krippendorff's α", w["interval"], w["reading"]]
+    columns = [w["code"], w["units"], w["percent"], w["fleiss_symbol" if many else "cohen_symbol"],
+               "Brennan–Prediger", w["alpha_symbol"], w["interval"], w["reading"]]
     rows, bands = [], []
     for code in result.codes:
         kappa = code.fleiss_kappa if many else code.cohen_kappa

@@ -38,6 +38,7 @@ WORDS = {
                          "stattdessen einen anderen vergeben.",
         "methods": "Methodenabschnitt", "methods_label": "Deutsch:",
         "cohen": "Cohens Kappa", "fleiss": "Fleiss' Kappa",
+        "cohen_symbol": "Cohens κ", "fleiss_symbol": "Fleiss' κ", "alpha_symbol": "Krippendorffs α",
         "methods_text": (
             "Die Intercoder-Übereinstimmung wurde an {documents} Dokumenten geprüft, die "
             "{coders} Personen unabhängig voneinander kodierten. Analyseeinheit war der "
@@ -95,6 +96,8 @@ WORDS = {
                          "instead.",
         "methods": "Methods paragraph", "methods_label": "English:",
         "cohen": "Cohen's kappa", "fleiss": "Fleiss' kappa",
+        "cohen_symbol": "Cohen's κ", "fleiss_symbol": "Fleiss' κ",
+        "alpha_symbol": "Krippendorff's α",
         "methods_text": (
             "Inter-coder agreement was assessed on {documents} documents coded independently "
             "by {coders} coders. The unit of analysis was the {unit}; for each unit and each "
