@@ -344,3 +344,24 @@ def test_the_service_takes_the_profiles_language_on_either_store(  # type: ignor
     assert row.cells[2].text == f"{result[INTEGRATION].percent_agreement:.3f}" == "0.750"
     confused = [[c.text for c in r.cells] for r in english.tables[1].rows[1:]]
     assert confused == [[INTEGRATION, WOHNEN, "1"]]
+
+
+@pytest.mark.parametrize(("forbidden", "contract"), [
+    ("import qualcode.services.reports", "imports run one way"),
+    ("import typer", "no textual, typer or click"),
+])
+def test_the_reports_package_is_under_the_import_contracts(tmp_path: Path, forbidden: str,
+                                                            contract: str) -> None:
+    import shutil
+
+    from tests.test_architecture import REPO, lint_imports
+
+    copy = tmp_path / "qualcode"
+    shutil.copytree(REPO / "src" / "qualcode", copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    target = copy / "reports" / "html.py"
+    target.write_text(target.read_text(encoding="utf-8") + f"\n{forbidden}  # noqa\n",
+                      encoding="utf-8")
+    done = lint_imports(tmp_path)
+    assert done.returncode != 0
+    assert contract in done.stdout.split("Broken contracts", 1)[1], done.stdout[-2000:]
