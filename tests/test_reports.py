@@ -284,7 +284,7 @@ def test_any_text_comes_out_of_html_as_text(text: str, cells: list[str]) -> None
 LONG = "Finanzierung und Entlastung durch Bund und Länder – Förderprogramme, Pauschalen 🙂"
 
 
-@pytest.mark.parametrize("count", [3, 20])
+@pytest.mark.parametrize("count", [3, 20, 200])
 def test_the_confusion_heatmap_fits_its_canvas(count: int) -> None:
     labels = [f"Thema/{LONG} {n}" if n % 2 else f"Straße {n}" for n in range(count)]
     rng = np.random.default_rng(count)
