@@ -65,7 +65,7 @@ def _leading_words(call: ast.Call) -> list[str]:
     return words
 
 
-def tested_commands() -> set[str]:
+def commands_run_by_tests() -> set[str]:
     known = cli_commands()
     tested = set()
     for call in [*_calls("qualcode"), *_calls("qualcode_in_terminal")]:
@@ -106,7 +106,7 @@ def test_every_command_is_documented_and_every_documented_command_exists() -> No
 
 
 def test_every_command_is_run_by_a_test() -> None:
-    assert cli_commands() - tested_commands() == set()
+    assert cli_commands() - commands_run_by_tests() == set()
 
 
 def test_every_documented_key_is_pressed_by_a_test() -> None:
@@ -116,5 +116,5 @@ def test_every_documented_key_is_pressed_by_a_test() -> None:
 
 
 def test_the_scan_sees_commands_and_keys_of_these_tests() -> None:
-    assert "db current" in tested_commands()
+    assert "db current" in commands_run_by_tests()
     assert "f6" in pressed_keys()
