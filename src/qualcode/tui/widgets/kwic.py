@@ -14,6 +14,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from qualcode.transcripts.turns import TIME_MARK
+from qualcode.tui.widgets.layout import cut_to_cells
 
 SPACES = re.compile(r"\s+")
 ELLIPSIS = "…"
@@ -43,7 +44,7 @@ def head(text: str, width: int) -> str:
             break
         kept += word
     if not kept:  # one long word: cut it, there is no boundary to cut at
-        kept = _by_cells(text, room)
+        kept = text[:cut_to_cells(text, room)]
     return kept.rstrip() + ELLIPSIS
 
 
@@ -91,12 +92,3 @@ def kwic_line(document: str, who: str, left: str, middle: str, right: str, width
     line.append(middle, style=highlight)
     line.append(right_part.rstrip())
     return line
-
-
-def _by_cells(text: str, room: int) -> str:
-    used = 0
-    for index, char in enumerate(text):
-        used += cell_len(char)
-        if used > room:
-            return text[:index]
-    return text

@@ -74,7 +74,7 @@ def wrap(paragraph: str, offset: int, width: int) -> list[tuple[int, int]]:
             ranges.append((offset + line_start, offset + match.start()))
             line_start, used = match.start(), 0
         while size > width:  # a word longer than the line: break it by cells
-            cut = _cut(chunk, width)
+            cut = cut_to_cells(chunk, width)
             ranges.append((offset + line_start, offset + line_start + cut))
             line_start += cut
             chunk = chunk[cut:]
@@ -84,7 +84,8 @@ def wrap(paragraph: str, offset: int, width: int) -> list[tuple[int, int]]:
     return ranges
 
 
-def _cut(text: str, width: int) -> int:
+def cut_to_cells(text: str, width: int) -> int:
+    """How many characters of ``text`` fit ``width`` terminal cells (at least one)."""
     used = 0
     for index, char in enumerate(text):
         used += cell_len(char)
