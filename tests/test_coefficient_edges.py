@@ -12,8 +12,8 @@ import pytest
 from qualcode.agreement.coefficients import (
     MISSING,
     brennan_prediger,
-    coincidences,
     cohen_kappa,
+    coincidences,
     fleiss_kappa,
     krippendorff_alpha,
     percent_agreement,
