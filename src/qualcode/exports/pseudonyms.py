@@ -112,7 +112,8 @@ class Pseudonyms:
         forms += [_spellings(v) for v in self._variants]
         forms.sort(key=len, reverse=True)
         part = "(?:" + "|".join(forms) + ")"
-        kept = "|".join(r"\s+".join(map(re.escape, k.split())) for k in self._kept)
+        kept = "|".join("(?i:" + r"\s+".join(map(re.escape, k.split())) + ")"
+                        for k in self._kept)
         unit = (f"(?P<title>{HONORIFIC})(?P<name>{part}(?:(?:\\s+|-){part})*)"
                 f"(?P<genitive>{GENITIVE})?")
         alternatives = f"(?P<kept>{kept})|{unit}" if kept else unit
