@@ -26,6 +26,7 @@ GENITIVE = r"(?:s|['’]s?)"
 UNKNOWN = "[Person]"
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Lower case with ä/ö/ü/ß spelled out, so that every spelling of a name compares equal."""
     word = word.casefold()
@@ -59,7 +60,10 @@ class Pseudonyms:
     def apply(self, text: str | None) -> tuple[str | None, list[tuple[str, str]]]:
         if not text or self._pattern is None:
             return text, []
-        self._learn_misspellings(text)
+        words = set(WORD.findall(text))
+        self._learn_misspellings(words)
+        if not any(self._may_be_name(w) for w in words):
+            return text, []  # most texts name nobody: spare them the long regex
         found: list[tuple[str, str]] = []
         return self._pattern.sub(lambda m: self._replace(m, found), text), found
 
@@ -78,12 +82,17 @@ class Pseudonyms:
         candidates = shared or (known[-1] if known else set())
         return next(iter(candidates)) if len(candidates) == 1 else UNKNOWN
 
-    def _learn_misspellings(self, text: str) -> None:
+    def _may_be_name(self, word: str) -> bool:
+        folded, stem = fold(word), fold(word.removesuffix("s"))
+        return (word.removesuffix("s") in self._short
+                or any(f in self._owners or f in self._variants for f in (folded, stem)))
+
+    def _learn_misspellings(self, words: set[str]) -> None:
         """Add capitalised words close to a name part; one recompile per text that has any."""
         if not self._fuzzy_parts:
             return
         learned = False
-        for word in set(WORD.findall(text)) - self._checked:
+        for word in words - self._checked:
             self._checked.add(word)
             if len(word) < FUZZY_LENGTH - 1 or not word[0].isupper():
                 continue
