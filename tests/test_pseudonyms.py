@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 from docx import Document as DocxDocument
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from qualcode.exports.pseudonyms import Pseudonyms
 from qualcode.exports.quotes import QuoteFilter, quote_table
 from qualcode.services.codings import add_coding
 from qualcode.services.importing import import_paths
@@ -213,3 +216,31 @@ def test_words_cut_by_a_coding_are_judged_whole(study: str) -> None:
     assert cut_name.quote == "[Herr M.]" and cut_name.after.startswith("[Herr M.] habe")
     assert cut_mill.quote == "der Mü" and cut_mill.after.startswith("hle half")
     assert not leaks(cut_name.before + cut_name.after)
+
+
+NAME_FORMS = ["Hans", "Müller", "MÜLLER", "müller", "Mueller", "MUELLER", "Müllers", "Li",
+              "LI", "Wei", "Brandt", "Brandts", "Frieda", "Schröder", "Schroeder", "Strauss",
+              "Strauß", "STRAUSS", "Joerg", "Jörg"]
+OTHER_WORDS = ["Herr", "Herrn", "Frau", "Dr.", "Prof.", "Mühle", "Linde", "Lied", "und", "der",
+               "Vorschlag", "„", "“", "–", "’s", "'", "-", ",", ".", "🙂", "ß", "Äpfel", "\n"]
+
+
+@pytest.mark.fuzz
+@given(st.lists(st.sampled_from(NAME_FORMS + OTHER_WORDS), max_size=40),
+       st.lists(st.sampled_from(["", " ", "  ", "-"]), min_size=40, max_size=40))
+def test_no_arrangement_of_words_lets_a_name_through(words: list[str], gaps: list[str]) -> None:
+    names = Pseudonyms([("Hans Müller", "[Herr M.]"), ("Li Wei", "[Frau L.]"),
+                        ("Frieda Brandt", "[Frau B.]"), ("Gerd Schroeder", "[Herr S.]"),
+                        ("Jörg Strauß", "[Herr T.]")], ["Karin Vogt"])
+    text = "".join(w + (g or " ") for w, g in zip(words, gaps, strict=False))
+    shown, found = names.apply(text)
+    assert shown is not None and not leaks(shown), (text, shown)
+    assert all(replaced in shown for _, replaced in found)
+
+
+@pytest.mark.fuzz
+@given(st.text(max_size=300))
+def test_any_text_is_pseudonymised_without_error(text: str) -> None:
+    names = Pseudonyms([("Hans Müller", "[Herr M.]"), ("Li Wei", "[Frau L.]")], [])
+    shown, _ = names.apply(text + " Hans Müller")
+    assert shown is not None and shown.endswith("[Herr M.]")
