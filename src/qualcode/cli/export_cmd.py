@@ -66,7 +66,8 @@ def export_quotes(
                                    delimiter=delimiter, force=force, progress=progress)
     echo(f"Wrote {target}: {len(table.quotes)} quotes.")
     for replaced in table.replacements:
-        note(f"pseudonymised in {replaced.document} at {replaced.start}: "
+        note(f"pseudonymised in {replaced.document or 'the title'} at {replaced.start}, "
+             f"{replaced.column}: "
              f"{replaced.found!r} -> {replaced.replaced_by}")
 
 

@@ -32,6 +32,7 @@ def export_quote_table(store: Store, wanted: QuoteFilter, target: Path, fmt: str
                   force: bool = False, progress: Progress | None = None) -> QuoteTable:
     """Build the quote table and write it to ``target``; returns the table that was written."""
     table = quote_table(store, wanted, progress)
+    title = table.pseudonymise_title(title)
     quotes, context = table.quotes, wanted.context > 0
     writers = {
         "csv": lambda p: write_csv(p, quotes, context=context, delimiter=delimiter,
@@ -100,6 +101,7 @@ def write_docx(path: Path, quotes: list[Quote], *, title: str,
     from docx.shared import Pt
 
     document = Document()
+    document.core_properties.title = title
     document.add_heading(title, level=0)
     quote = document.add_paragraph("„“", style="Quote")
     quote.paragraph_format.keep_with_next = True  # a quote and its attribution share a page

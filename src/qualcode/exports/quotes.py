@@ -3,20 +3,20 @@
 A quote names a person only when that speaker agreed to be named; otherwise it names the role
 and the document variables the project profile lists for anonymous attribution (for this
 study: the kind of municipality and the Bundesland). Names of people who did not agree are
-replaced inside the quote text as well, also in inflected or slightly misspelled forms.
+replaced in every text the table shows (quote, context, memo, document, speaker, code,
+variables, attribution), in the forms ``exports.pseudonyms`` describes.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput, NotFound
+from qualcode.exports.pseudonyms import Pseudonyms
 from qualcode.models import (
     Coder,
     Coding,
@@ -32,9 +32,6 @@ from qualcode.progress import Progress, counted
 from qualcode.store import Store
 from qualcode.store.lookup import code_paths, find_code
 from qualcode.transcripts.turns import TIME_MARK
-
-NAME_SCORE = 85
-WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -71,16 +68,29 @@ class Quote:
 
 @dataclass(frozen=True)
 class Replacement:
+    """One name replaced: in the row of the quote at ``start`` of ``document`` (as shown).
+
+    Cells that repeat from row to row (document, speaker, code, variables) are listed once, at
+    the first row that shows them; the title of a file has document "" and start 0.
+    """
+
     document: str
     start: int
     found: str
     replaced_by: str
+    column: str = "quote"
 
 
 @dataclass
 class QuoteTable:
     quotes: list[Quote]
     replacements: list[Replacement]
+    names: Pseudonyms = field(default_factory=lambda: Pseudonyms([], []))
+
+    def pseudonymise_title(self, title: str) -> str:
+        shown, found = self.names.apply(title)
+        self.replacements += [Replacement("", 0, f, r, "title") for f, r in found]
+        return shown or ""
 
 
 def quote_table(store: Store, wanted: QuoteFilter, progress: Progress | None = None
@@ -111,8 +121,9 @@ def quote_table(store: Store, wanted: QuoteFilter, progress: Progress | None = N
             query = query.where(Coding.is_voice.is_(True))
         rows = session.execute(query).all()
         texts, turns, speakers = _versions(session, {c.version_id for c, *_ in rows})
-        protect = _protected_names(session)
-    quotes, replacements = [], []
+        names = _pseudonyms(session)
+    quotes: list[Quote] = []
+    shown = _Shown(names)
     for coding, coder, doc_id, doc_name in counted(rows, len(rows), "reading quotes", progress):
         doc_vars = variables.get(doc_id, {})
         if any(doc_vars.get(k) not in values for k, values in wanted.variables.items()):
@@ -125,21 +136,28 @@ def quote_table(store: Store, wanted: QuoteFilter, progress: Progress | None = N
         text = " ".join(TIME_MARK.sub(" ", coding.text).split())
         if len(text) < wanted.min_length or (wanted.max_length and len(text) > wanted.max_length):
             continue
-        text, found = _pseudonymise(text, protect)
-        replacements += [Replacement(doc_name, coding.start, f, r) for f, r in found]
         full = texts[coding.version_id]
-        path = paths[coding.code_id]
+        document = shown.once(doc_name, doc_name, coding.start, "document")
+        row = shown.row(document, coding.start)
+        path = shown.once(paths[coding.code_id], doc_name, coding.start, "code")
         quotes.append(Quote(
-            doc_name, tuple((profile.label(n), doc_vars.get(n)) for n in profile.quote_columns),
-            speaker.label if speaker else None, role, turn[3] if turn else None,
-            path.split("/", 1)[0], path, coder, text,
-            attribution(speaker, doc_vars, profile.attribution),
-            _context(full[max(0, coding.start - wanted.context):coding.start], protect),
-            _context(full[coding.end:coding.end + wanted.context], protect),
-            coding.memo, coding.start, coding.end))
+            document, tuple((profile.label(n), shown.once(doc_vars.get(n), doc_name,
+                                                          coding.start, f"variable {n}"))
+                            for n in profile.quote_columns),
+            shown.once(speaker.label, doc_name, coding.start, "speaker") if speaker else None,
+            shown.once(role, doc_name, coding.start, "role"), turn[3] if turn else None,
+            path.split("/", 1)[0], path, coder,
+            row(text, "quote", _cut_words(full, coding.start, coding.end)),
+            shown.once(attribution(speaker, doc_vars, profile.attribution), doc_name,
+                       coding.start, "attribution"),
+            row(_context(_words_before(full, coding.start, wanted.context)), "before",
+                ("", _cut_words(full, coding.start, coding.start)[1])),
+            row(_context(_words_after(full, coding.end, wanted.context)), "after",
+                (_cut_words(full, coding.end, coding.end)[0], "")),
+            row(coding.memo, "memo"), coding.start, coding.end))
     if not quotes:
         raise InvalidInput("No coding matches these filters; there is nothing to export.")
-    return QuoteTable(quotes, replacements)
+    return QuoteTable(quotes, shown.replacements, names)
 
 
 def attribution(speaker, variables: dict[str, str | None],  # type: ignore[no-untyped-def]
@@ -229,37 +247,86 @@ def _turn_at(turns: _Turns | None, offset: int):  # type: ignore[no-untyped-def]
     return None
 
 
-def _protected_names(session: Session) -> dict[str, str]:
-    """Name part (of people who did not agree to be named) -> what replaces it."""
-    protect: dict[str, str] = {}
-    for speaker in session.scalars(select(Speaker).where(Speaker.name.is_not(None))):
+def _pseudonyms(session: Session) -> Pseudonyms:
+    """Who did not agree to be named, with what replaces them; who agreed stays named."""
+    refusing, agreeing = [], []
+    for speaker in session.scalars(select(Speaker).where(Speaker.name.is_not(None))
+                                   .order_by(Speaker.id)):
         if speaker.consent_named:
-            continue
-        stand_in = f"[{speaker.pseudonym or speaker.role or 'Person'}]"
-        for part in WORD.findall(speaker.name or ""):
-            if len(part) >= 3:
-                protect[part] = stand_in
-    return protect
+            agreeing.append(speaker.name or "")
+        else:
+            refusing.append((speaker.name or "",
+                             f"[{speaker.pseudonym or speaker.role or 'Person'}]"))
+    return Pseudonyms(refusing, agreeing)
 
 
-def _pseudonymise(text: str, protect: dict[str, str]) -> tuple[str, list[tuple[str, str]]]:
-    if not protect:
-        return text, []
-    found: list[tuple[str, str]] = []
+class _Shown:
+    """Pseudonymised cells of one table and the list of what was replaced where."""
 
-    def replace(match: re.Match[str]) -> str:
-        word = match.group()
-        if len(word) < 3 or not word[0].isupper():
-            return word
-        for part, stand_in in protect.items():
-            if word == part or (abs(len(word) - len(part)) <= 3
-                                and fuzz.ratio(word, part) >= NAME_SCORE):
-                found.append((word, stand_in))
-                return stand_in
-        return word
+    def __init__(self, names: Pseudonyms) -> None:
+        self.names = names
+        self.replacements: list[Replacement] = []
+        self._cells: dict[tuple[str, str | None], str | None] = {}
 
-    return WORD.sub(replace, text), found
+    def once(self, value: str | None, document: str, start: int, column: str) -> str | None:
+        """A cell that repeats from row to row: pseudonymised and listed the first time."""
+        key = (column.split(" ", 1)[0], value)
+        if key not in self._cells:
+            shown, found = self.names.apply(value)
+            self._cells[key] = shown
+            shown_document = self._cells.get(("document", document), document) or document
+            self.replacements += [Replacement(shown_document, start, f, r, column)
+                                  for f, r in found]
+        return self._cells[key]
+
+    def row(self, document: str | None, start: int):  # type: ignore[no-untyped-def]
+        def cell(value: str | None, column: str, cut: tuple[str, str] = ("", "")) -> str | None:
+            """``cut``: the rest of words the cell cuts, so that whole words are judged."""
+            left, right = cut if value else ("", "")
+            shown, found = self.names.apply(left + value + right if value else value)
+            if shown and left and shown.startswith(left):
+                shown = shown[len(left):]
+            if shown and right and shown.endswith(right):
+                shown = shown[:-len(right)]
+            self.replacements += [Replacement(document or "", start, f, r, column)
+                                  for f, r in found]
+            return shown
+        return cell
 
 
-def _context(text: str, protect: dict[str, str]) -> str:
-    return _pseudonymise(" ".join(TIME_MARK.sub(" ", text).split()), protect)[0]
+def _words_before(text: str, end: int, count: int) -> str:
+    """Up to ``count`` characters before ``end``, without a word cut at the far edge."""
+    start = max(0, end - count)
+    if 0 < start < end and _in_word(text[start - 1]):
+        while start < end and _in_word(text[start]):
+            start += 1
+    return text[start:end]
+
+
+def _words_after(text: str, start: int, count: int) -> str:
+    """Up to ``count`` characters from ``start``, without a word cut at the far edge."""
+    end = min(len(text), start + count)
+    if start < end < len(text) and _in_word(text[end]):
+        while end > start and _in_word(text[end - 1]):
+            end -= 1
+    return text[start:end]
+
+
+def _cut_words(text: str, start: int, end: int) -> tuple[str, str]:
+    """What lies outside [start, end) of the words its edges cut: "D" of "D|anke"."""
+    left, right = start, end
+    if start < len(text) and _in_word(text[start]):
+        while left > 0 and _in_word(text[left - 1]):
+            left -= 1
+    if end > 0 and _in_word(text[end - 1]):
+        while right < len(text) and _in_word(text[right]):
+            right += 1
+    return text[left:start], text[end:right]
+
+
+def _in_word(character: str) -> bool:
+    return character.isalnum() or character == "_"
+
+
+def _context(text: str) -> str:
+    return " ".join(TIME_MARK.sub(" ", text).split())
