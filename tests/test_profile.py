@@ -186,13 +186,14 @@ def test_a_manifest_sets_the_profiles_variables(sqlite_store: Store, tmp_path: P
     assert nord.variables == {"schulform": "Gymnasium", "land": "Bayern"}  # the profile's case
     before = dump(sqlite_store)
     for text, problem in [
-        ("schulform: Förderschule", "schulform 'Förderschule' is not one of Grundschule, "
+        ("schulform: Förderschule", "the value of schulform is not one of Grundschule, "
                                     "Gesamtschule, Gymnasium."),
         ("municipality: Kesselbrunn", "unknown field 'municipality'"),
     ]:
         manifest.write_text(f"documents:\n  - {{file: nord.txt, {text}}}\n", encoding="utf-8")
         ((_, message),) = import_paths(sqlite_store, [folder]).failed
         assert "manifest.yaml" in message and problem in message
+        assert "Förderschule" not in message  # no row data in an error
         assert dump(sqlite_store) == before
 
 

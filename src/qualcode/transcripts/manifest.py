@@ -233,11 +233,11 @@ def _variable_value(where: str, variable: Variable, value: Any) -> VariableValue
         try:
             return VariableValue(variable.name, str(int(value)), "integer")
         except (TypeError, ValueError):
-            raise InvalidInput(f"{where}: {variable.name} {value!r} is not a number.") from None
+            raise InvalidInput(f"{where}: {variable.name} is not a number.") from None
     text = str(value).strip()
     stored = variable.normalise(text)
     if stored is None:
-        raise InvalidInput(f"{where}: {variable.name} {text!r} is not one of "
+        raise InvalidInput(f"{where}: the value of {variable.name} is not one of "
                            f"{', '.join(variable.values)}.")
     return VariableValue(variable.name, stored)
 
@@ -275,7 +275,7 @@ def _speaker(where: str, fields: dict[str, Any]) -> SpeakerInfo:
     if not isinstance(consent, bool):
         word = str(consent).strip().lower()
         if word not in YES | NO:
-            raise InvalidInput(f"{where}: consent {consent!r} for speaker {label} is not yes/no.")
+            raise InvalidInput(f"{where}: the consent of speaker {label} is not yes/no.")
         consent = word in YES
     return SpeakerInfo(label=label, name=_text(fields.get("name")), role=_text(fields.get("role")),
                        organisation=_text(fields.get("organisation")), consent=consent,
@@ -293,7 +293,7 @@ def _date(where: str, value: Any) -> str:
             return datetime.strptime(text, pattern).date().isoformat()
         except ValueError:
             continue
-    raise InvalidInput(f"{where}: date {text!r} is not a date (use 2023-12-14 or 14.12.2023).")
+    raise InvalidInput(f"{where}: the date is not a date (use 2023-12-14 or 14.12.2023).")
 
 
 def _text(value: Any) -> str | None:
