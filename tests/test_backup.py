@@ -14,6 +14,9 @@ import pytest
 from qualcode.services.codings import add_coding
 from qualcode.store import open_store
 from qualcode.store.backup import backup_store
+from qualcode.store.mounts import network_file_system, network_warning
+from qualcode.tui.app import QualcodeApp
+from qualcode.tui.config import load_config
 from tests.cli import assert_user_error, qualcode
 from tests.helpers import add_interview, load_study_codebook
 
@@ -166,3 +169,69 @@ def test_a_postgresql_store_points_to_pg_dump(pg_url: str, tmp_path: Path) -> No
     assert_user_error(refused, "pg_dump")
     assert len(refused.err.strip().splitlines()) == 1
     assert not (tmp_path / "b.db").exists()
+
+
+# A real /proc/mounts of a workstation with a NAS share, a home on sshfs and a VM share.
+PROC_MOUNTS = """\
+/dev/nvme0n1p2 / ext4 rw,relatime 0 0
+proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0
+tmpfs /tmp tmpfs rw,nosuid,nodev 0 0
+nas.uni-koeln.de:/export/projekte /mnt/projekte nfs4 rw,relatime,vers=4.2 0 0
+/dev/sdb1 /mnt/projekte/lokal ext4 rw,relatime 0 0
+//fileserver/Forschung\\040Gruppe /media/Forschung\\040Gruppe cifs rw,vers=3.1.1 0 0
+jürgen@rechner:/home/jürgen /home/jürgen/fern fuse.sshfs rw,nosuid,nodev 0 0
+hostshare /mnt/host 9p rw,sync,dirsync,trans=virtio 0 0
+/dev/sdc1 /mnt/projektematerial ext4 rw 0 0
+"""
+
+MOUNTINFO = """\
+22 1 259:2 / / rw,relatime shared:1 - ext4 /dev/nvme0n1p2 rw
+35 22 0:45 / /srv/daten rw,relatime shared:20 - nfs 10.0.0.5:/daten rw,vers=3
+"""
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/mnt/projekte/Studie.db", "nfs4"),
+    ("/mnt/projekte/lokal/Studie.db", None),  # a local disk mounted inside the share
+    ("/mnt/projektematerial/Studie.db", None),  # a prefix of the name is no mount point
+    ("/media/Forschung Gruppe/Köln.db", "cifs"),
+    ("/home/jürgen/fern/Übung.db", "fuse.sshfs"),
+    ("/home/jürgen/Übung.db", None),
+    ("/mnt/host/qualcode.db", "9p"),
+    ("/tmp/qualcode.db", None),
+])
+def test_the_longest_mount_point_names_the_file_system(path: str, expected: str | None) -> None:
+    assert network_file_system(path, PROC_MOUNTS) == expected
+
+
+def test_mountinfo_is_read_as_well() -> None:
+    assert network_file_system("/srv/daten/a.db", MOUNTINFO) == "nfs"
+    assert network_file_system("/srv/a.db", MOUNTINFO) is None
+    assert network_file_system("/srv/a.db", "") is None
+
+
+def test_the_warning_names_the_store_and_the_file_system() -> None:
+    warning = network_warning("sqlite:////mnt/projekte/Studie.db", PROC_MOUNTS)
+    assert warning is not None
+    assert "/mnt/projekte/Studie.db" in warning and "nfs4" in warning
+    assert network_warning("postgresql+psycopg://anna@server/qualcode", PROC_MOUNTS) is None
+
+
+def test_a_local_store_gives_no_warning(coded_store: Path) -> None:
+    assert network_warning(f"sqlite:///{coded_store}") is None  # the machine's own table
+    done = qualcode("status", db=str(coded_store))
+    assert done.code == 0 and "Warning" not in done.err
+
+
+async def test_the_tui_shows_the_warning(coded_store: Path, tmp_path: Path) -> None:
+    store = open_store(str(coded_store))
+    mount_table = f"/dev/sda1 / ext4 rw 0 0\nnas:/x {coded_store.parent} nfs4 rw 0 0\n"
+    app = QualcodeApp(store, load_config(tmp_path / "config.toml"), coder="Anna",
+                      mount_table=mount_table)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            shown = [n.message for n in app._notifications]
+            assert any("network file system (nfs4)" in m for m in shown), shown
+    finally:
+        store.close()
