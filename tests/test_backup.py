@@ -10,11 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qualcode.services.codings import add_coding
 from qualcode.store import open_store
 from qualcode.store.backup import backup_store
-from qualcode.store.mounts import network_file_system, network_warning
+from qualcode.store.mounts import NETWORK_FILE_SYSTEMS, network_file_system, network_warning
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.config import load_config
 from tests.cli import assert_user_error, qualcode
@@ -235,3 +237,10 @@ async def test_the_tui_shows_the_warning(coded_store: Path, tmp_path: Path) -> N
             assert any("network file system (nfs4)" in m for m in shown), shown
     finally:
         store.close()
+
+
+@pytest.mark.fuzz
+@given(table=st.text(alphabet=st.sampled_from(list("/ -\\0145abnfs:\n\t")), max_size=300),
+       path=st.sampled_from(["/", "/a/b.db", "/mnt/nfs/x.db"]))
+def test_any_mount_table_gives_a_network_type_or_none(table: str, path: str) -> None:
+    assert network_file_system(path, table) in {None, *NETWORK_FILE_SYSTEMS}
