@@ -14,6 +14,7 @@ import typer
 
 from qualcode.progress import Progress
 from qualcode.store import Store, open_store
+from qualcode.store.mounts import network_warning
 
 
 def store_from(ctx: typer.Context) -> Store:
@@ -25,6 +26,8 @@ def store_from(ctx: typer.Context) -> Store:
         store = open_store(root.obj.get("db"))
         root.call_on_close(store.close)
         root.obj["store"] = store
+        if warning := network_warning(store.url):
+            note(warning)
     return root.obj["store"]
 
 

@@ -1,12 +1,16 @@
-"""``qualcode db``: the store's schema revision and migrations."""
+"""``qualcode db``: the store's schema revision, migrations and backups."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from qualcode.cli.context import echo, store_from
+from qualcode.cli.context import echo, progress_line, store_from
 
-app = typer.Typer(help="Schema revision and migrations of the store.", no_args_is_help=True)
+app = typer.Typer(help="Schema revision, migrations and backups of the store.",
+                  no_args_is_help=True)
 
 
 @app.command()
@@ -36,3 +40,17 @@ def history() -> None:
 
     for revision, down, message in revisions():
         echo(f"{down or '<base>'} -> {revision}  {message.strip()}")
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The backup file to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Copy an SQLite store to FILE, consistently even while others code in it."""
+    from qualcode.store.backup import backup_store
+
+    with progress_line() as progress:
+        done = backup_store(ctx.find_root().obj.get("db"), file, force=force, progress=progress)
+    echo(f"Backed up the store to {done.target} ({done.size:,} bytes).")

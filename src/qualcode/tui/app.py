@@ -11,6 +11,7 @@ from textual.binding import Binding
 
 from qualcode.profile.spec import STUDY, Profile
 from qualcode.store import Store, open_store
+from qualcode.store.mounts import network_warning
 from qualcode.tui.config import Config, load_config
 from qualcode.tui.jump import Jump
 from qualcode.tui.screens.coder import CoderScreen
@@ -26,9 +27,10 @@ class QualcodeApp(App[None]):
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
 
     def __init__(self, store: Store, config: Config, *, coder: str | None = None,
-                 document: str | None = None) -> None:
+                 document: str | None = None, mount_table: str | None = None) -> None:
         super().__init__()
         self.store = store
+        self.store_warning = network_warning(store.url, mount_table)
         self.config = config
         self.coder: str = coder or config.coder or ""
         self.start_document = document
@@ -41,6 +43,8 @@ class QualcodeApp(App[None]):
         gc.freeze()
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
+        if self.store_warning:
+            self.notify(self.store_warning, severity="warning", timeout=15, markup=False)
         if self.coder:
             self._start()
         else:
