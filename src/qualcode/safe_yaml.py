@@ -22,6 +22,7 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class Refusal:
     line: int  # 1-based
     reason: str
+    kind: str = "alias"  # "alias" (an anchor or alias) or "depth"
 
 
 def refusal(text: str, *, max_depth: int = MAX_YAML_DEPTH) -> Refusal | None:
@@ -35,7 +36,7 @@ def refusal(text: str, *, max_depth: int = MAX_YAML_DEPTH) -> Refusal | None:
             depth += 1
             if depth > max_depth:
                 return Refusal(_line(event), f"nests lists and mappings deeper than the limit "
-                                             f"of {max_depth} levels")
+                                             f"of {max_depth} levels", "depth")
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
     return None

@@ -39,8 +39,6 @@ def output_option(help: str = "File to write; the format follows its ending.") -
 
 OutputOption = output_option()
 ForceOption = Annotated[bool, typer.Option(help="Overwrite an existing file.")]
-FormatOption = Annotated[str | None, typer.Option(
-    "--format", help="The file format (default: the file's ending).")]
 
 
 def comma_list(value: str | None) -> list[str]:

@@ -1,6 +1,7 @@
 """Reading a profile file (YAML) and turning stored JSON back into a profile.
 
-A profile file is small and plain: at most 1 MB, no YAML anchors or aliases, every problem
+A profile file is small and plain: at most 1 MB, no YAML anchors or aliases, no deeper
+nesting than codebooks may have (``qualcode.safe_yaml``), every problem
 named with the file and the field it is in.
 """
 
@@ -11,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from qualcode import safe_yaml
 from qualcode.errors import InvalidInput
 from qualcode.profile.spec import Attribution, Privacy, Profile, Variable
 
@@ -33,12 +35,12 @@ def read_profile(path: Path) -> Profile:
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{path}: is not UTF-8 text.") from exc
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
-            if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
-                line = token.start_mark.line + 1
-                raise InvalidInput(f"{path}: line {line}: YAML anchors and aliases are not "
-                                   "allowed in a profile.")
-        data = yaml.safe_load(text)
+        refused = safe_yaml.refusal(text)
+        if refused is not None:
+            reason = ("YAML anchors and aliases are not allowed in a profile"
+                      if refused.kind == "alias" else refused.reason)
+            raise InvalidInput(f"{path}: line {refused.line}: {reason}.")
+        data = safe_yaml.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
