@@ -227,3 +227,15 @@ def test_a_reader_without_write_rights_still_searches(pg_url: str) -> None:
     found = [(h.document, h.start, h.end) for h in search(as_reader, query, limit=None).hits]
     as_reader.close()
     assert found == expected and len(found) > 10
+
+
+def test_a_limited_search_still_counts_every_matching_turn(sqlite_store) -> None:
+    from tests.helpers import import_demo
+
+    import_demo(sqlite_store)
+    everything = search(sqlite_store, "Ehrenamt*", limit=None)
+    assert everything.turns > 2 and not everything.truncated
+    first = search(sqlite_store, "Ehrenamt*", limit=2)
+    assert first.turns == everything.turns and first.truncated
+    turns_in_order = list(dict.fromkeys(h.turn_id for h in everything.hits))
+    assert list(dict.fromkeys(h.turn_id for h in first.hits)) == turns_in_order[:2]
