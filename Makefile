@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: demo test lint bench fuzz stress mutate clean
+.PHONY: demo test lint bench fuzz stress mutate catalogs clean
 
 $(BIN)/qualcode: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ mutate: $(BIN)/qualcode
 	$(BIN)/pip install -q 'mutmut>=3.3'
 	$(BIN)/mutmut run $(MODULES) || true
 	$(BIN)/python scripts/mutation-scores
+
+## Translations: extract marked strings, update the German catalog, compile it (Babel).
+catalogs: $(BIN)/qualcode
+	$(BIN)/python scripts/catalogs.py update
 
 ## Benchmarks (not part of the tests): figures as JSON.
 bench: $(BIN)/qualcode

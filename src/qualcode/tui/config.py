@@ -3,6 +3,7 @@
 A TOML file at ``$QUALCODE_CONFIG`` or ``~/.config/qualcode/config.toml``::
 
     coder = "anna"
+    language = "de"   # the interface language (qualcode.i18n)
 
     [keymap]      # binding id = keys (see the help screen for the ids)
     undo = "ctrl+z"
@@ -12,20 +13,12 @@ A TOML file at ``$QUALCODE_CONFIG`` or ``~/.config/qualcode/config.toml``::
 from __future__ import annotations
 
 import json
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import InvalidInput
-
-
-def config_path() -> Path:
-    explicit = os.environ.get("QUALCODE_CONFIG")
-    if explicit:
-        return Path(explicit)
-    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "qualcode" / "config.toml"
+from qualcode.user_settings import config_path
 
 
 @dataclass
@@ -33,11 +26,14 @@ class Config:
     path: Path
     coder: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
+    language: str | None = None
 
     def save(self) -> None:
         lines = []
         if self.coder:
             lines.append(f"coder = {json.dumps(self.coder, ensure_ascii=False)}")
+        if self.language:
+            lines.append(f"language = {json.dumps(self.language)}")
         if self.keymap:
             lines += ["", "[keymap]"]
             lines += [f"{key} = {json.dumps(value)}" for key, value in sorted(self.keymap.items())]
@@ -57,4 +53,6 @@ def load_config(path: Path | None = None) -> Config:
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         raise InvalidInput(f"{path}: [keymap] must map binding ids to key names.")
     coder = data.get("coder")
-    return Config(path, str(coder) if coder else None, dict(keymap))
+    language = data.get("language")
+    return Config(path, str(coder) if coder else None, dict(keymap),
+                  str(language) if language else None)
