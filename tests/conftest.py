@@ -22,6 +22,10 @@ from tests.pgserver import PostgresServer, find_pg_bin
 REPO = Path(__file__).resolve().parents[1]
 CODEBOOK = REPO / "codebooks" / "kommunale-resilienz.yaml"
 
+# The interface speaks English in tests unless a test asks for German (QUALCODE_LANG or
+# set_interface_language), whatever the locale of the machine running them.
+os.environ["QUALCODE_LANG"] = "en"
+
 # Property-based tests: a few examples in the suite, many with `make fuzz`.
 _QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
           HealthCheck.data_too_large]
