@@ -134,9 +134,10 @@ def problems() -> Iterable[str]:
 
 
 def merge(other: Path) -> None:
-    """Fill empty translations of the German catalog from another .po file (after a merge)."""
+    """After a merge of branches: the German catalog for the merged sources, with the
+    translations of both sides (ours kept, empty ones filled from the other .po file)."""
     theirs = {(m.id, m.context): m.string for m in read(other, "de") if m.id and m.string}
-    catalog = read(po_path("de"), "de")
+    catalog = updated(extract(), "de")
     for message in catalog:
         found = theirs.get((message.id, message.context))
         empty = not message.string or (isinstance(message.string, tuple)
