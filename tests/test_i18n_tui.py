@@ -300,3 +300,17 @@ def test_the_matching_finds_a_message_with_its_placeholders_filled() -> None:
     assert found_in("Ende Endung", {"End"}) == []
     assert found_in("memo_coding next_hit", {"{n} coding", "{n} hit"}) == []
     assert found_in("Strg+Z Rückgängig", {"Undo", "{n}"}) == []
+
+
+async def test_a_remapped_key_is_shown_as_remapped(demo_db: str, tmp_path: Path,
+                                                   german: None) -> None:
+    (tmp_path / "config.toml").write_text('[keymap]\nundo = "ctrl+u"\n', encoding="utf-8")
+    app = app_for(demo_db, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_document(pilot)
+        assert "Strg+U Rückgängig" in visible_text(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert ["Strg+U", "Rückgängig", "undo"] in rows
