@@ -104,7 +104,8 @@ def german_strings() -> set[str]:
     return {german for _english, german in catalog_pairs()}
 
 
-DATA = {"transcript", "codes", "turn-codings", "compare-context"}  # ids of data panels
+DATA = {"transcript", "codes", "turn-codings", "compare-context", "search-preview",
+        "retrieval-preview", "memo-text"}  # ids of the panels that show data
 
 
 def shows_data(screen, x: int, y: int) -> bool:  # type: ignore[no-untyped-def]
@@ -166,6 +167,19 @@ async def screens_of_the_workbench(db: str, tmp_path: Path) -> dict[str, str]:
         await pilot.press("space")
         await pilot.pause()
         shown["picker"] = visible_text(app)
+        await pilot.press("escape", "slash")
+        await pilot.pause()
+        await pilot.press(*"Ehrenamt", "enter")
+        await wait_until(pilot, lambda: getattr(app.screen, "hits", None))
+        shown["search"] = visible_text(app)
+        await pilot.press("escape", "f6")
+        await pilot.pause()
+        await pilot.press(*"Soziale Integration", "enter")
+        await wait_until(pilot, lambda: getattr(app.screen, "found", None))
+        shown["retrieval"] = visible_text(app)
+        await pilot.press("escape", "f4")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "MemoScreen")
+        shown["memo"] = visible_text(app)
         await pilot.press("escape", "question_mark")
         await pilot.pause()
         shown["help"] = visible_text(app)
@@ -193,6 +207,9 @@ async def test_the_german_workbench_shows_no_english_word(demo_db: str, tmp_path
     assert "^z" not in shown["coding"]
     assert "Die Codierungen aller Codierenden werden gezeigt." in shown["coding"]
     assert "Teil eines Codenamens" in shown["picker"]
+    assert "Suchtreffer in" in shown["search"] and "Strg+D wechselt" in shown["search"]
+    assert "1 Codierung (anna; Strg+O wechselt)" in shown["retrieval"]
+    assert "Strg+S speichern · Esc abbrechen" in shown["memo"]
     for key in ("Umschalt+↓", "Bild↓, Strg+↓", " ! ", " * ", " ? ", "Umschalt+F3", "Entf"):
         assert key in shown["help"], key
     assert "exclamation_mark" not in shown["help"] and "question_mark" not in shown["help"]
@@ -206,6 +223,7 @@ async def test_the_english_workbench_shows_no_german_word(demo_db: str, tmp_path
     translated = {name: found_in(text, german_strings()) for name, text in shown.items()}
     assert translated == {name: [] for name in shown}, shown
     assert "Ctrl+Z Undo" in shown["coding"] and "Space Code…" in shown["coding"]
+    assert "hits in" in shown["search"] and "1 coding (anna; Ctrl+O switches)" in shown["retrieval"]
     assert "^z" not in shown["coding"]
     for key in ("Shift+↓", "PgDn, Ctrl+↓", " ! ", " * ", " ? ", "Shift+F3", "Del"):
         assert key in shown["help"], key
