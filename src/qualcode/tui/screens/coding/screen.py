@@ -43,6 +43,8 @@ TURN_CODINGS = "#turn-codings"  # not translated: a widget id
 class CodingScreen(Translated, CodeActions, NoteActions, HistoryActions, FindingActions,
                    Screen[None]):
     BINDINGS = [
+        # First: in a narrow terminal the footer is cut at the right, and "?" explains the rest.
+        Binding("question_mark", "help", N_("Help"), id="help"),
         Binding("space", "picker", N_("Code…"), id="picker", tooltip=N_("Fuzzy code picker")),
         Binding("delete", "remove", N_("Remove"), id="remove",
                 tooltip=N_("Remove my coding here")),
@@ -72,7 +74,6 @@ class CodingScreen(Translated, CodeActions, NoteActions, HistoryActions, Finding
                 tooltip=N_("Compare with another coder and settle disagreements")),
         Binding("escape", "back", N_("Back"), show=False, id="back",
                 tooltip=N_("Collapse the selection, then back to the documents")),
-        Binding("question_mark", "help", N_("Help"), id="help"),
     ]
 
     def __init__(self) -> None:
