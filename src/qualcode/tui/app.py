@@ -9,22 +9,24 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
+from qualcode.i18n import N_, _
 from qualcode.profile.spec import STUDY, Profile
 from qualcode.store import Store, open_store
 from qualcode.store.mounts import network_warning
 from qualcode.tui.config import Config, load_config
 from qualcode.tui.jump import Jump
+from qualcode.tui.keys import Translated, binding_key_name
 from qualcode.tui.screens.coder import CoderScreen
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.documents import DocumentsScreen
 from qualcode.tui.screens.error import ErrorScreen
 
 
-class QualcodeApp(App[None]):
-    CSS_PATH = "app.tcss"
+class QualcodeApp(Translated, App[None]):
+    CSS_PATH = "app.tcss"  # not translated: a file name
     TITLE = "qualcode"
     ENABLE_COMMAND_PALETTE = False  # every action has a key; "?" lists them
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True)]
 
     def __init__(self, store: Store, config: Config, *, coder: str | None = None,
                  document: str | None = None, mount_table: str | None = None) -> None:
@@ -56,7 +58,7 @@ class QualcodeApp(App[None]):
 
         ensure_coder(self.store, self.coder)
         self.profile = project_profile(self.store)
-        self.sub_title = f"coder: {self.coder}"
+        self.sub_title = self.coder_line()
         self.push_screen(DocumentsScreen())
         if self.start_document:
             from qualcode.services.documents import show_document
@@ -71,13 +73,13 @@ class QualcodeApp(App[None]):
 
         def chosen(name: str | None) -> None:
             if not name and not self.coder:
-                self.exit(message="No coder chosen.")
+                self.exit(message=_("No coder chosen."))
                 return
             if name:
                 self.coder = name
                 self.config.coder = name
                 self.config.save()
-                self.sub_title = f"coder: {name}"
+                self.sub_title = self.coder_line()
             if then is not None:
                 then()
 
@@ -101,6 +103,14 @@ class QualcodeApp(App[None]):
 
     def show_error(self, message: str) -> None:
         self.push_screen(ErrorScreen(message))
+
+    def coder_line(self) -> str:
+        """Who is coding, for the header."""
+        return _("coder: {coder}").format(coder=self.coder)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as people write them (``Strg+Z``, ``Leertaste``, ``!``), not ``^z``."""
+        return binding_key_name(binding)
 
 
 def make_app(db: str | None = None, *, coder: str | None = None, document: str | None = None,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _
 from qualcode.user_settings import config_path
 
 
@@ -48,10 +49,12 @@ def load_config(path: Path | None = None) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InvalidInput(f"{path}: is not a valid TOML settings file ({exc}).") from exc
+        raise InvalidInput(_("{path}: is not a valid TOML settings file ({reason}).").format(
+            path=path, reason=exc)) from exc
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
-        raise InvalidInput(f"{path}: [keymap] must map binding ids to key names.")
+        raise InvalidInput(_("{path}: [keymap] must map binding ids to key names.").format(
+            path=path))
     coder = data.get("coder")
     language = data.get("language")
     return Config(path, str(coder) if coder else None, dict(keymap),

@@ -10,24 +10,28 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from qualcode.i18n import N_, _
+from qualcode.tui.keys import Translated
+from qualcode.tui.screens.modal import MODAL_BOX, MODAL_TITLE
 
-class CoderScreen(ModalScreen[str | None]):
+
+class CoderScreen(Translated, ModalScreen[str | None]):
     """Choose who is coding; a new name creates a coder."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="coder.cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"),
+                        id="coder.cancel")]  # not translated: a binding id
 
-    def __init__(self, coders: list[str], current: str | None,
-                 title: str = "Who is coding? Pick a name or type a new one.") -> None:
+    def __init__(self, coders: list[str], current: str | None, title: str | None = None) -> None:
         super().__init__()
         self.coders = coders
         self.current = current
-        self.title_text = title
+        self.title_text = title or _("Who is coding? Pick a name or type a new one.")
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box"):
-            yield Label(self.title_text, classes="modal-title")
-            yield Input(value=self.current or "", placeholder="your coder name",
-                        id="coder-input")
+        with Vertical(classes=MODAL_BOX):
+            yield Label(self.title_text, classes=MODAL_TITLE)
+            yield Input(value=self.current or "", placeholder=_("your coder name"),
+                        id="coder-input")  # not translated: a widget id
             yield OptionList(*[Option(name, id=name) for name in self.coders])
 
     def on_mount(self) -> None:

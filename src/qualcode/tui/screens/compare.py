@@ -18,21 +18,30 @@ from textual.widgets import Footer, Header
 
 from qualcode.agreement.compute import Disagreement
 from qualcode.errors import QualcodeError
+from qualcode.i18n import N_, _, ngettext
+from qualcode.tui.keys import Translated, key_name
 from qualcode.tui.widgets.lines import LinesPanel
 
 if TYPE_CHECKING:
     from qualcode.tui.app import QualcodeApp
 
+CONTEXT = "#compare-context"  # not translated: a widget id
+FIRST = "#compare-first"  # not translated: a widget id
+SECOND = "#compare-second"  # not translated: a widget id
 
-class CompareScreen(Screen[None]):
+
+class CompareScreen(Translated, Screen[None]):
     BINDINGS = [
-        Binding("down", "step(1)", "Next", id="compare.next"),
-        Binding("up", "step(-1)", "Previous", show=False, id="compare.previous"),
-        Binding("a", "take('first')", "Take first", id="compare.first"),
-        Binding("b", "take('second')", "Take second", id="compare.second"),
-        Binding("2", "take('both')", "Both", id="compare.both"),
-        Binding("n", "take('none')", "Neither", id="compare.none"),
-        Binding("escape", "app.pop_screen", "Back", id="compare.back"),
+        Binding("down", "step(1)", N_("Next"), id="compare.next"),  # not translated: id
+        Binding("up", "step(-1)", N_("Previous"), show=False,
+                id="compare.previous"),  # not translated: a binding id
+        Binding("a", "take('first')", N_("Take first"), id="compare.first"),  # not translated: id
+        Binding("b", "take('second')", N_("Take second"),
+                id="compare.second"),  # not translated: a binding id
+        Binding("2", "take('both')", N_("Both"), id="compare.both"),  # not translated: id
+        Binding("n", "take('none')", N_("Neither"), id="compare.none"),  # not translated: id
+        Binding("escape", "app.pop_screen", N_("Back"),  # not translated: an action
+                id="compare.back"),  # not translated: a binding id
     ]
 
     def __init__(self, coders: list[str], document: str | None) -> None:
@@ -48,18 +57,19 @@ class CompareScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield LinesPanel(id="compare-context")
-        with Horizontal(id="compare-sides"):
-            yield LinesPanel(id="compare-first")
-            yield LinesPanel(id="compare-second")
+        yield LinesPanel(id=CONTEXT[1:])
+        with Horizontal(id="compare-sides"):  # not translated: a widget id
+            yield LinesPanel(id=FIRST[1:])
+            yield LinesPanel(id=SECOND[1:])
         yield LinesPanel(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = f"Compare {self.coders[0]} and {self.coders[1]}"
-        self.sub_title = self.document or "all documents"
-        self.query_one("#compare-first").border_title = self.coders[0]
-        self.query_one("#compare-second").border_title = self.coders[1]
+        self.title = _("Compare {first} and {second}").format(first=self.coders[0],
+                                                               second=self.coders[1])
+        self.sub_title = self.document or _("all documents")
+        self.query_one(FIRST).border_title = self.coders[0]
+        self.query_one(SECOND).border_title = self.coders[1]
         self._load()
 
     @work(thread=True, exclusive=True, group="compare")
@@ -81,22 +91,24 @@ class CompareScreen(Screen[None]):
     def _paint(self) -> None:
         status = self.query_one("#status", LinesPanel)
         if not self.items:
-            status.set_lines([Text("No open disagreements: everything is settled.")])
-            for panel in ("#compare-context", "#compare-first", "#compare-second"):
+            status.set_lines([Text(_("No open disagreements: everything is settled."))])
+            for panel in (CONTEXT, FIRST, SECOND):
                 self.query_one(panel, LinesPanel).set_lines([])
             return
         item = self.items[self.index]
         first, second = self.coders
-        self.query_one("#compare-context", LinesPanel).set_lines([
+        self.query_one(CONTEXT, LinesPanel).set_lines([
             Text(f"{item.document} · {item.code} · [{item.start}, {item.end})", style="bold"),
             Text(item.text.replace("\n", " ")[:400])])
-        for panel, name in (("#compare-first", first), ("#compare-second", second)):
+        for panel, name in ((FIRST, first), (SECOND, second)):
             coded = item.coded_by.get(name)
-            line = Text("coded " + item.code if coded else "not coded here",
-                        style="green" if coded else "dim")
+            line = Text(_("coded {code}").format(code=item.code) if coded
+                        else _("not coded here"), style="green" if coded else "dim")
             self.query_one(panel, LinesPanel).set_lines([line])
-        status.set_lines([Text(f"disagreement {self.index + 1} of {len(self.items)} · "
-                               "a / b / 2 / n settles it into 'consensus'")])
+        keys = " / ".join(key_name(k) for k in "ab2n")
+        status.set_lines([Text(_("disagreement {number} of {count} · {keys} settles it into "
+                                 "'consensus'").format(number=self.index + 1,
+                                                       count=len(self.items), keys=keys))])
 
     def action_step(self, delta: int) -> None:
         if self.items:
@@ -117,7 +129,9 @@ class CompareScreen(Screen[None]):
         except QualcodeError as exc:
             self.qapp.show_error(str(exc))
             return
-        self.notify(f"Settled: {done.copied} codings into {done.coder}.")
+        self.notify(ngettext("Settled: {n} coding into {coder}.",
+                             "Settled: {n} codings into {coder}.", done.copied).format(
+                                 n=done.copied, coder=done.coder))
         del self.items[self.index]
         self.index = min(self.index, max(len(self.items) - 1, 0))
         self._paint()

@@ -12,7 +12,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import N_, _
 from qualcode.services.documents import DocumentSummary
+from qualcode.tui.keys import Translated
 
 if TYPE_CHECKING:
     from qualcode.tui.app import QualcodeApp
@@ -27,12 +29,16 @@ def _sort_keys(variables: tuple[str, ...]) -> list[Callable[[DocumentSummary], o
             lambda d: -d.words, lambda d: -d.codings]
 
 
-class DocumentsScreen(Screen[None]):
+class DocumentsScreen(Translated, Screen[None]):
     BINDINGS = [
-        Binding("ctrl+f", "focus_filter", "Filter", id="documents.filter"),
-        Binding("ctrl+s", "sort", "Sort", id="documents.sort", tooltip="Next sort column"),
-        Binding("f5", "reload", "Reload", id="documents.reload"),
-        Binding("f8", "switch_coder", "Coder", id="documents.coder"),
+        Binding("ctrl+f", "focus_filter", N_("Filter"),
+                id="documents.filter"),  # not translated: a binding id
+        Binding("ctrl+s", "sort", N_("Sort"), tooltip=N_("Next sort column"),
+                id="documents.sort"),  # not translated: a binding id
+        Binding("f5", "reload", N_("Reload"),
+                id="documents.reload"),  # not translated: a binding id
+        Binding("f8", "switch_coder", N_("Coder"),
+                id="documents.coder"),  # not translated: a binding id
     ]
 
     def __init__(self) -> None:
@@ -47,25 +53,25 @@ class DocumentsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="filter: name or any listed variable …", id="filter")
+        yield Input(placeholder=_("filter: name or any listed variable …"), id="filter")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="documents")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Documents"
-        self.sub_title = f"coder: {self.qapp.coder}"
+        self.title = _("Documents")
+        self.sub_title = self.qapp.coder_line()
         self.query_one(Input).cursor_blink = False
         profile = self.qapp.profile
         self.variables = profile.document_list
-        self.columns = ("Document", *(profile.label(n) for n in self.variables), "Words",
-                        "My codings")
+        self.columns = (_("Document"), *(profile.label(n) for n in self.variables), _("Words"),
+                        _("My codings"))
         self.sort_keys = _sort_keys(self.variables)
         self.query_one(DataTable).add_columns(*self.columns)
         self.query_one(DataTable).focus()
         self.action_reload()
 
     def on_screen_resume(self) -> None:
-        self.sub_title = f"coder: {self.qapp.coder}"
+        self.sub_title = self.qapp.coder_line()
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -110,7 +116,7 @@ class DocumentsScreen(Screen[None]):
 
     def action_sort(self) -> None:
         self.sort_column = (self.sort_column + 1) % len(self.columns)
-        self.notify(f"Sorted by {self.columns[self.sort_column]}.")
+        self.notify(_("Sorted by {column}.").format(column=self.columns[self.sort_column]))
         self._fill()
 
     @on(DataTable.HeaderSelected)

@@ -14,6 +14,9 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from qualcode.codebook.tree import CodeInfo
+from qualcode.i18n import N_, _
+from qualcode.tui.keys import Translated
+from qualcode.tui.screens.modal import MODAL_BOX, MODAL_TITLE
 
 
 @dataclass(frozen=True)
@@ -22,24 +25,30 @@ class PickedCode:
     path: str
 
 
-class PickerScreen(ModalScreen[PickedCode | None]):
+class PickerScreen(Translated, ModalScreen[PickedCode | None]):
     """Type part of a code's name; Enter applies the best match (recent codes first)."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="picker.cancel"),
-                Binding("down", "cursor(1)", "Next", show=False, id="picker.next"),
-                Binding("up", "cursor(-1)", "Previous", show=False, id="picker.previous")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", N_("Cancel"),
+                id="picker.cancel"),  # not translated: a binding id
+        Binding("down", "cursor(1)", N_("Next"), show=False,
+                id="picker.next"),  # not translated: a binding id
+        Binding("up", "cursor(-1)", N_("Previous"), show=False,
+                id="picker.previous"),  # not translated: a binding id
+    ]
 
-    def __init__(self, codes: list[CodeInfo], recent: list[int], title: str = "Code") -> None:
+    def __init__(self, codes: list[CodeInfo], recent: list[int], title: str | None = None) -> None:
         super().__init__()
         self.codes = codes
         self.recent = recent
-        self.title_text = title
+        self.title_text = title or _("Code")
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box"):
-            yield Label(self.title_text, classes="modal-title")
-            yield Input(placeholder="part of a code name …", id="picker-input")
-            yield OptionList(id="picker-options")
+        with Vertical(classes=MODAL_BOX):
+            yield Label(self.title_text, classes=MODAL_TITLE)
+            yield Input(placeholder=_("part of a code name …"),
+                        id="picker-input")  # not translated: a widget id
+            yield OptionList(id="picker-options")  # not translated: a widget id
 
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = False

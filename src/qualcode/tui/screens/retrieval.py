@@ -13,19 +13,28 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import N_, _, ngettext
 from qualcode.services.retrieval import Retrieved
 from qualcode.store import Store
 from qualcode.tui.jump import Jump
+from qualcode.tui.keys import Translated, key_name
+from qualcode.tui.screens.modal import MODAL_BOX, MODAL_TITLE
 from qualcode.tui.screens.search import passage, row_width
 from qualcode.tui.widgets.kwic import kwic_line
 
+TITLE = "#retrieval-title"  # not translated: a widget id
+PREVIEW = "#retrieval-preview"  # not translated: a widget id
 
-class RetrievalScreen(ModalScreen[Jump | None]):
+
+class RetrievalScreen(Translated, ModalScreen[Jump | None]):
     """Every coding of a code (with sub-codes) across documents; Enter jumps there."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="retrieval.close"),
-                Binding("ctrl+o", "toggle_coders", "Mine / all coders", id="retrieval.coders"),
-                Binding("ctrl+e", "export", "Export quotes (XLSX)", id="retrieval.export")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Close"),
+                        id="retrieval.close"),  # not translated: a binding id
+                Binding("ctrl+o", "toggle_coders", N_("Mine / all coders"),
+                        id="retrieval.coders"),  # not translated: a binding id
+                Binding("ctrl+e", "export", N_("Export quotes (XLSX)"),
+                        id="retrieval.export")]  # not translated: a binding id
 
     def __init__(self, store: Store, code_id: int, code_path: str, coder: str) -> None:
         super().__init__()
@@ -38,10 +47,10 @@ class RetrievalScreen(ModalScreen[Jump | None]):
         self.exported: Path | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box"):
-            yield Label("", id="retrieval-title", classes="modal-title")
-            yield OptionList(id="retrieval-results")
-            yield Static("", id="retrieval-preview", classes="preview")
+        with Vertical(classes=MODAL_BOX):
+            yield Label("", id=TITLE[1:], classes=MODAL_TITLE)
+            yield OptionList(id="retrieval-results")  # not translated: a widget id
+            yield Static("", id=PREVIEW[1:], classes="preview")
 
     def on_mount(self) -> None:
         self._load()
@@ -64,9 +73,12 @@ class RetrievalScreen(ModalScreen[Jump | None]):
 
     def _show(self, found: list[Retrieved]) -> None:
         self.found = found
-        who = "all coders" if self.all_coders else self.coder
-        self.query_one("#retrieval-title", Label).update(
-            f"{self.code_path} — {len(found)} codings ({who}; ctrl+o switches)")
+        who = _("all coders") if self.all_coders else self.coder
+        count = ngettext("{n} coding", "{n} codings", len(found)).format(n=len(found))
+        self.query_one(TITLE, Label).update(
+            # i18n: {count} is "3 codings", {who} a coder's name or "all coders"
+            _("{code} — {count} ({who}; {key} switches)").format(
+                code=self.code_path, count=count, who=who, key=key_name("ctrl+o")))
         results = self.query_one(OptionList)
         results.clear_options()
         width = row_width(results)
@@ -80,9 +92,10 @@ class RetrievalScreen(ModalScreen[Jump | None]):
     @on(OptionList.OptionHighlighted)
     def _preview(self, event: OptionList.OptionHighlighted) -> None:
         item = self.found[int(event.option.id or 0)]
-        self.query_one("#retrieval-preview", Static).update(passage(
-            f"{item.document} · {item.speaker or ''} · coded by {item.coder}", item.before,
-            item.text, item.after))
+        self.query_one(PREVIEW, Static).update(passage(
+            _("{document} · {speaker} · coded by {coder}").format(
+                document=item.document, speaker=item.speaker or "", coder=item.coder),
+            item.before, item.text, item.after))
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -92,7 +105,7 @@ class RetrievalScreen(ModalScreen[Jump | None]):
     def action_export(self) -> None:
         self._export()
 
-    @work(thread=True, exclusive=True, group="retrieval-export")
+    @work(thread=True, exclusive=True, group="retrieval-export")  # not translated: a group
     def _export(self) -> None:
         """These codings as a quote table in exports/, named after the code."""
         from qualcode.exports.files import default_path
@@ -108,4 +121,6 @@ class RetrievalScreen(ModalScreen[Jump | None]):
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.exported = target
-        self.app.call_from_thread(self.notify, f"Wrote {target}: {len(table.quotes)} quotes.")
+        wrote = ngettext("Wrote {path}: {n} quote.", "Wrote {path}: {n} quotes.",
+                         len(table.quotes)).format(path=target, n=len(table.quotes))
+        self.app.call_from_thread(self.notify, wrote)

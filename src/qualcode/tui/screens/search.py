@@ -14,10 +14,19 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import N_, _, ngettext
 from qualcode.search.engine import Hit
 from qualcode.store import Store
 from qualcode.tui.jump import Jump
+from qualcode.tui.keys import Translated, key_name
+from qualcode.tui.screens.modal import MODAL_BOX, MODAL_TITLE
 from qualcode.tui.widgets.kwic import clean, kwic_line
+
+# The query syntax, shown with words of the corpus.
+QUERY_EXAMPLE = 'Netzwerk  "runden Tisch"  Ehrenamt* AND Wohnung'  # not translated: a query
+TITLE = "#search-title"  # not translated: a widget id
+COUNT = "#search-count"  # not translated: a widget id
+PREVIEW = "#search-preview"  # not translated: a widget id
 
 
 @dataclass(frozen=True)
@@ -39,20 +48,21 @@ def passage(title: str, left: str, middle: str, right: str) -> Text:
     text = Text()
     text.append(title + "\n", style="dim")
     text.append(clean(left).lstrip())
-    text.append(clean(middle), style="bold reverse")
+    text.append(clean(middle), style="bold reverse")  # not translated: a style
     text.append(clean(right).rstrip())
     return text
 
 
-class SearchScreen(ModalScreen[SearchOutcome | None]):
+class SearchScreen(Translated, ModalScreen[SearchOutcome | None]):
     """Search the corpus (or this document); Enter jumps, ctrl+k autocodes every hit."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="search.close"),
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Close"),
+                        id="search.close"),  # not translated: a binding id
                 # priority: the query input would take ctrl+d (delete right) and ctrl+k.
-                Binding("ctrl+d", "toggle_scope", "This document / all", id="search.scope",
-                        priority=True),
-                Binding("ctrl+k", "autocode", "Autocode hits", id="search.autocode",
-                        priority=True)]
+                Binding("ctrl+d", "toggle_scope", N_("This document / all"), priority=True,
+                        id="search.scope"),  # not translated: a binding id
+                Binding("ctrl+k", "autocode", N_("Autocode hits"), priority=True,
+                        id="search.autocode")]  # not translated: a binding id
 
     def __init__(self, store: Store, document: str | None, query: str = "") -> None:
         super().__init__()
@@ -63,17 +73,20 @@ class SearchScreen(ModalScreen[SearchOutcome | None]):
         self.hits: list[Hit] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box"):
-            yield Label(self._title(), id="search-title", classes="modal-title")
-            yield Input(value=self.query_text, id="search-input",
-                        placeholder='Netzwerk  "runden Tisch"  Ehrenamt* AND Wohnung')
-            yield OptionList(id="search-results")
-            yield Label("", id="search-count")
-            yield Static("", id="search-preview", classes="preview")
+        with Vertical(classes=MODAL_BOX):
+            yield Label(self._title(), id=TITLE[1:], classes=MODAL_TITLE)
+            yield Input(value=self.query_text, id="search-input",  # not translated: an id
+                        placeholder=QUERY_EXAMPLE)
+            yield OptionList(id="search-results")  # not translated: a widget id
+            yield Label("", id=COUNT[1:])
+            yield Static("", id=PREVIEW[1:], classes="preview")
 
     def _title(self) -> str:
-        scope = f"in {self.document}" if self.only_document else "in all documents"
-        return f"Search {scope} (ctrl+d switches)"
+        switch = key_name("ctrl+d")
+        if self.only_document:
+            return _("Search in {document} ({key} switches)").format(document=self.document,
+                                                                      key=switch)
+        return _("Search in all documents ({key} switches)").format(key=switch)
 
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = False
@@ -81,7 +94,7 @@ class SearchScreen(ModalScreen[SearchOutcome | None]):
     def action_toggle_scope(self) -> None:
         if self.document:
             self.only_document = not self.only_document
-            self.query_one("#search-title", Label).update(self._title())
+            self.query_one(TITLE, Label).update(self._title())
             self._run(self.query_one(Input).value)
 
     @on(Input.Submitted)
@@ -90,7 +103,7 @@ class SearchScreen(ModalScreen[SearchOutcome | None]):
 
     def _run(self, query: str) -> None:
         if query.strip():
-            self.query_one("#search-count", Label).update("searching …")
+            self.query_one(COUNT, Label).update(_("searching …"))
             width = row_width(self.query_one(OptionList))
             self._search(query, [self.document] if self.only_document and self.document else [],
                          width)
@@ -110,7 +123,7 @@ class SearchScreen(ModalScreen[SearchOutcome | None]):
         self.app.call_from_thread(self._show, query, result.hits, result.turns, options)
 
     def _show_error(self, message: str) -> None:
-        self.query_one("#search-count", Label).update(message)
+        self.query_one(COUNT, Label).update(message)
 
     def _show(self, query: str, hits: list[Hit], turns: int, options: list[Option]) -> None:
         self.query_text = query
@@ -118,7 +131,10 @@ class SearchScreen(ModalScreen[SearchOutcome | None]):
         results = self.query_one(OptionList)
         results.clear_options()
         results.add_options(options)
-        self.query_one("#search-count", Label).update(f"{len(hits)} hits in {turns} turns")
+        # i18n: {hits} is "3 hits"
+        self.query_one(COUNT, Label).update(ngettext(
+            "{hits} in {n} speaker turn", "{hits} in {n} speaker turns", turns).format(
+                hits=ngettext("{n} hit", "{n} hits", len(hits)).format(n=len(hits)), n=turns))
         if hits:
             results.highlighted = 0
             results.focus()
@@ -127,7 +143,7 @@ class SearchScreen(ModalScreen[SearchOutcome | None]):
     def _preview(self, event: OptionList.OptionHighlighted) -> None:
         hit = self.hits[int(event.option.id or 0)]
         who = f"{hit.speaker} ({hit.role})" if hit.role else hit.speaker or ""
-        self.query_one("#search-preview", Static).update(passage(
+        self.query_one(PREVIEW, Static).update(passage(
             f"{hit.document} · {who}", hit.left, hit.text, hit.right))
 
     @on(OptionList.OptionSelected)

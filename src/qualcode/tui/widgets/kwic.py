@@ -64,7 +64,7 @@ def tail(text: str, width: int) -> str:
 
 
 def kwic_line(document: str, who: str, left: str, middle: str, right: str, width: int,
-              *, highlight: str = "bold reverse") -> Text:
+              *, highlight: str = "bold reverse") -> Text:  # not translated: a style
     """One row of at most ``width`` cells: document, who, then left [middle] right.
 
     The found text starts at the same column in every row, so hits line up.

@@ -22,14 +22,22 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from qualcode.i18n import N_
 from qualcode.services.workbench import CodingView, TranscriptData
 from qualcode.transcripts.turns import TIME_MARK
+from qualcode.tui.keys import Translated
 from qualcode.tui.widgets.layout import Layout, layout
 
 MARGIN = 4
 MARKS = 3
 FULL_REPAINT = 20  # more changed codings than this: repaint everything
 WORD = re.compile(r"\w+", re.UNICODE)
+HEADER_STYLE = "transcript--header"  # not translated: a CSS component class
+SELECTION_STYLE = "transcript--selection"  # not translated: a CSS component class
+CURSOR_STYLE = "transcript--cursor"  # not translated: a CSS component class
+MARGIN_STYLE = "transcript--margin"  # not translated: a CSS component class
+HIT_STYLE = "transcript--hit"  # not translated: a CSS component class
+TIME_MARK_STYLE = "transcript--time-mark"  # not translated: a CSS component class
 
 
 @dataclass(frozen=True)
@@ -42,8 +50,8 @@ class Sentence:
 class TranscriptView(ScrollView, can_focus=True):
     """Shows one transcript; posts ``CursorMoved`` when the cursor or selection changes."""
 
-    COMPONENT_CLASSES = {"transcript--header", "transcript--selection", "transcript--cursor",
-                         "transcript--margin", "transcript--hit", "transcript--time-mark"}
+    COMPONENT_CLASSES = {HEADER_STYLE, SELECTION_STYLE, CURSOR_STYLE, MARGIN_STYLE, HIT_STYLE,
+                         TIME_MARK_STYLE}
 
     class CursorMoved(Message):
         def __init__(self, view: TranscriptView) -> None:
@@ -263,7 +271,7 @@ class TranscriptView(ScrollView, can_focus=True):
         line = self.layout_.lines[index]
         base = self.rich_style
         if line.kind == "header":
-            style = base + self.get_component_rich_style("transcript--header")
+            style = base + self.get_component_rich_style(HEADER_STYLE)
             segments = [Segment(" " * MARGIN, base), Segment(line.label, style)]
         elif line.kind == "blank":
             segments = []
@@ -290,10 +298,10 @@ class TranscriptView(ScrollView, can_focus=True):
                      (cursor.start, cursor.end) if cursor else (start, start)]:
             edges.update(x for x in (a, b) if start < x < end)
         ordered = sorted(edges)
-        selection = self.get_component_rich_style("transcript--selection")
-        cursor_style = self.get_component_rich_style("transcript--cursor")
-        hit_style = self.get_component_rich_style("transcript--hit")
-        mark_style = self.get_component_rich_style("transcript--time-mark")
+        selection = self.get_component_rich_style(SELECTION_STYLE)
+        cursor_style = self.get_component_rich_style(CURSOR_STYLE)
+        hit_style = self.get_component_rich_style(HIT_STYLE)
+        mark_style = self.get_component_rich_style(TIME_MARK_STYLE)
         segments = []
         for a, b in pairwise(ordered):
             style = base
@@ -316,21 +324,25 @@ def _clamp(value: int, size: int) -> int:
     return min(max(value, 0), max(size - 1, 0))
 
 
-class Transcript(TranscriptView):
+class Transcript(Translated, TranscriptView):
     """The transcript with its movement keys (they replace ScrollView's scrolling keys)."""
 
     BINDINGS = [
-        Binding("down", "move(1)", "Next sentence", show=False, id="next_sentence",
-                tooltip="Cursor to the next sentence"),
-        Binding("up", "move(-1)", "Previous sentence", show=False, id="previous_sentence"),
-        Binding("shift+down", "extend(1)", "Extend", show=False, id="extend_down",
-                tooltip="Grow the selection by a sentence"),
-        Binding("shift+up", "extend(-1)", "Shrink", show=False, id="extend_up"),
-        Binding("shift+right", "extend_word(1)", "Word +", show=False, id="word_more",
-                tooltip="Move the selection's end one word on"),
-        Binding("shift+left", "extend_word(-1)", "Word −", show=False, id="word_less"),
-        Binding("pagedown,ctrl+down", "move_turn(1)", "Next turn", show=False, id="next_turn"),
-        Binding("pageup,ctrl+up", "move_turn(-1)", "Previous turn", show=False,
+        Binding("down", "move(1)", N_("Next sentence"), show=False, id="next_sentence",
+                tooltip=N_("Cursor to the next sentence")),
+        Binding("up", "move(-1)", N_("Previous sentence"), show=False,
+                id="previous_sentence"),  # not translated: a binding id
+        Binding("shift+down", "extend(1)", N_("Extend"), show=False, id="extend_down",
+                tooltip=N_("Grow the selection by a sentence")),
+        Binding("shift+up", "extend(-1)", N_("Shrink"), show=False, id="extend_up"),
+        Binding("shift+right", "extend_word(1)", N_("Word +"), show=False, id="word_more",
+                tooltip=N_("Move the selection's end one word on")),
+        Binding("shift+left", "extend_word(-1)", N_("Word −"), show=False, id="word_less"),
+        Binding("pagedown,ctrl+down",  # not translated: keys
+                "move_turn(1)", N_("Next turn"), show=False,
+                id="next_turn"),
+        Binding("pageup,ctrl+up",  # not translated: keys
+                "move_turn(-1)", N_("Previous turn"), show=False,
                 id="previous_turn"),
     ]
 

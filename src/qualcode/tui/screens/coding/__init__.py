@@ -5,4 +5,4 @@ work off the UI loop (``jobs``)."""
 
 from qualcode.tui.screens.coding.screen import CodingScreen
 
-__all__ = ["CodingScreen"]
+__all__ = ["CodingScreen"]  # not translated: a name

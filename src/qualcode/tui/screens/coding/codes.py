@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qualcode.codebook.tree import CodeInfo
+from qualcode.i18n import _
 from qualcode.services.workbench import CodingView
+from qualcode.tui.keys import key_name
 from qualcode.tui.screens.coding.fresh import mine_at, read_fresh
 from qualcode.tui.screens.coding.jobs import Job
 from qualcode.tui.screens.coding.prompts import code_prompt
@@ -25,7 +27,7 @@ class CodeActions:
             return
         start, end = self.query_one(Transcript).selection
         store, coder, document = self.qapp.store, self.qapp.coder, self.data.document_id
-        self.jobs.run(Job("Coding", lambda: add_coding(
+        self.jobs.run(Job(_("Coding the selection"), lambda: add_coding(
             store, document=document, code=code_id, coder=coder, start=start, end=end),
             lambda added: self._applied(code_id, added), quick=True))
 
@@ -68,10 +70,11 @@ class CodeActions:
 
         def done(result) -> None:  # type: ignore[no-untyped-def]
             target, fresh = result
-            self.notify(f"Removed {target.code_path} (ctrl+z undoes).")
+            self.notify(_("Removed {code} ({key} undoes).").format(
+                code=target.code_path, key=key_name("ctrl+z")))
             self._show_fresh(fresh)
 
-        self.jobs.run(Job("Removing", work, done, quick=True))
+        self.jobs.run(Job(_("Removing"), work, done, quick=True))
 
     def action_change(self) -> None:
         from qualcode.services.codings import update_coding
@@ -84,12 +87,13 @@ class CodeActions:
         def changed(picked: PickedCode | None) -> None:
             if picked is None:
                 return
-            self.jobs.run(Job("Changing", lambda: (
+            self.jobs.run(Job(_("Changing"), lambda: (
                 update_coding(store, coding.id, actor=coder, code=picked.id),
                 read_fresh(store, version, coder, recount=True))[1], self._show_fresh,
                 quick=True))
 
-        self.app.push_screen(PickerScreen(self.codes, self.recent, "Change code to"), changed)
+        self.app.push_screen(PickerScreen(self.codes, self.recent, _("Change code to")),
+                             changed)
 
 
 def coding_version(screen) -> int:  # type: ignore[no-untyped-def]

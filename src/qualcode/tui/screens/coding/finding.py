@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from qualcode.i18n import _, ngettext
 from qualcode.tui.jump import Jump
+from qualcode.tui.keys import key_name
 from qualcode.tui.screens.coding.fresh import read_fresh
 from qualcode.tui.screens.coding.jobs import Job
 from qualcode.tui.screens.picker import PickedCode, PickerScreen
@@ -51,19 +53,20 @@ class FindingActions:
 
             def finished(outcome) -> None:  # type: ignore[no-untyped-def]
                 done, fresh = outcome
-                self.notify(f"Autocoded {done.created} hits with {done.code} "
-                            f"({done.already_coded} already coded); ctrl+z undoes.")
+                self.notify(autocoded(done.created, done.code, done.already_coded))
                 if fresh is not None:
                     self._show_fresh(fresh)
 
-            self.jobs.run(Job("Autocoding", work, finished))
+            self.jobs.run(Job(_("Autocoding"), work, finished))
 
-        self.app.push_screen(PickerScreen(self.codes, self.recent, f"Autocode '{query}' with"),
+        self.app.push_screen(PickerScreen(self.codes, self.recent,
+                                          _("Autocode “{query}” with").format(query=query)),
                              chosen)
 
     def action_next_hit(self, delta: int) -> None:
         if not self.hits:
-            self.notify("No search hits; search with /.", severity="warning")
+            self.notify(_("No search hits; search with {key}.").format(key=key_name("slash")),
+                        severity="warning")
             return
         self.hit_index = (self.hit_index + delta) % len(self.hits)
         hit = self.hits[self.hit_index]
@@ -81,5 +84,14 @@ class FindingActions:
                                                      self.qapp.coder),
                                      lambda jump: jump and self.qapp.jump(jump, self))
 
-        self.app.push_screen(PickerScreen(self.codes, self.recent, "Retrieve codings of"),
+        self.app.push_screen(PickerScreen(self.codes, self.recent, _("Retrieve codings of")),
                              chosen)
+
+
+def autocoded(created: int, code: str, already: int) -> str:
+    """What autocode did, in the interface language (three counts, each with its plural)."""
+    # i18n: {hits} is "3 hits", {already} is "2 already coded"
+    return _("Autocoded {hits} with {code} ({already}); {key} undoes.").format(
+        hits=ngettext("{n} hit", "{n} hits", created).format(n=created), code=code,
+        already=ngettext("{n} already coded", "{n} already coded", already).format(n=already),
+        key=key_name("ctrl+z"))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from qualcode.codebook.tree import CodeInfo
 from qualcode.errors import NotFound
+from qualcode.i18n import _
 from qualcode.services.codes import code_tree
 from qualcode.services.workbench import CodingView, version_codings
 from qualcode.store import Store
@@ -29,5 +30,5 @@ def mine_at(store: Store, version_id: int, coder: str, start: int, end: int) -> 
     here = [c for c in version_codings(store, version_id)
             if c.coder == coder and c.start < end and start < c.end]
     if not here:
-        raise NotFound("None of your codings is at the cursor.")
+        raise NotFound(_("None of your codings is at the cursor."))
     return min(here, key=lambda c: c.end - c.start)

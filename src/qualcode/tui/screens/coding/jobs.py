@@ -66,7 +66,8 @@ class StoreJobs:
             self._finish(job, *self._call(job))
         elif start:
             self.on_busy(job.what)
-            self.screen.run_worker(self._drain, thread=True, group="store-jobs",
+            self.screen.run_worker(self._drain, thread=True,
+                                   group="store-jobs",  # not translated: a worker group
                                    exit_on_error=False)
 
     def _drain(self) -> None:

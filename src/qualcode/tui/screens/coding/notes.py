@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from qualcode.i18n import _
 from qualcode.tui.screens.coding.codes import coding_version
 from qualcode.tui.screens.coding.fresh import read_fresh
 from qualcode.tui.screens.coding.jobs import Job
@@ -23,25 +24,28 @@ class NoteActions:
         def saved(text: str | None) -> None:
             if text is None:
                 return
-            self.jobs.run(Job("Saving the memo", lambda: (
+            self.jobs.run(Job(_("Saving the memo"), lambda: (
                 update_coding(store, coding.id, actor=coder, memo=text,
                               clear_memo=not text.strip()),
                 read_fresh(store, version, coder, recount=False))[1], self._show_fresh,
                 quick=True))
 
-        self.app.push_screen(MemoScreen(f"Memo on {coding.code_path}", coding.memo or ""),
-                             saved)
+        self.app.push_screen(MemoScreen(_("Memo on {target}").format(target=coding.code_path),
+                                        coding.memo or ""), saved)
 
     def action_memo_document(self) -> None:
         if self.data is not None:
-            self._edit_memo("document", self.data.document_id, f"Memo on {self.data.name}")
+            self._edit_memo("document", self.data.document_id,
+                            _("Memo on {target}").format(target=self.data.name))
 
     def action_memo_code(self) -> None:
         def chosen(picked: PickedCode | None) -> None:
             if picked is not None:
-                self._edit_memo("code", picked.id, f"Memo on code {picked.path}")
+                self._edit_memo("code", picked.id,
+                                _("Memo on code {code}").format(code=picked.path))
 
-        self.app.push_screen(PickerScreen(self.codes, self.recent, "Memo on which code?"), chosen)
+        self.app.push_screen(PickerScreen(self.codes, self.recent, _("Memo on which code?")),
+                             chosen)
 
     def _edit_memo(self, target: str, target_id: int, title: str) -> None:
         from qualcode.services.memos import get_memo, set_memo
@@ -50,14 +54,14 @@ class NoteActions:
 
         def saved(new: str | None) -> None:
             if new is not None:
-                self.jobs.run(Job("Saving the memo",
+                self.jobs.run(Job(_("Saving the memo"),
                                   lambda: set_memo(store, target, target_id, new, coder=coder),
-                                  lambda _: self.notify("Memo saved."), quick=True))
+                                  lambda _result: self.notify(_("Memo saved.")), quick=True))
 
         def opened(text: str | None) -> None:
             self.app.push_screen(MemoScreen(title, text or ""), saved)
 
-        self.jobs.run(Job("Reading the memo",
+        self.jobs.run(Job(_("Reading the memo"),
                           lambda: get_memo(store, target, target_id, coder=coder), opened,
                           quick=True))
 
@@ -70,10 +74,10 @@ class NoteActions:
         store, coder, version = self.qapp.store, self.qapp.coder, coding_version(self)
 
         def done(fresh) -> None:  # type: ignore[no-untyped-def]
-            self.notify("Marked as 'Stimme aus der Praxis'." if not coding.is_voice
-                        else "No longer a 'Stimme aus der Praxis'.")
+            self.notify(_("Marked as “Stimme aus der Praxis”.") if not coding.is_voice
+                        else _("No longer a “Stimme aus der Praxis”."))
             self._show_fresh(fresh)
 
-        self.jobs.run(Job("Marking", lambda: (
+        self.jobs.run(Job(_("Marking"), lambda: (
             update_coding(store, coding.id, actor=coder, is_voice=not coding.is_voice),
             read_fresh(store, version, coder, recount=False))[1], done, quick=True))

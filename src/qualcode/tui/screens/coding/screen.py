@@ -19,8 +19,10 @@ from textual.widgets import Footer, Header
 
 from qualcode.codebook.tree import CodeInfo
 from qualcode.errors import QualcodeError
+from qualcode.i18n import N_, _, ngettext
 from qualcode.services.workbench import CodingView, TranscriptData
 from qualcode.tui.jump import Jump
+from qualcode.tui.keys import Translated, spoken
 from qualcode.tui.screens.coding.codes import CodeActions
 from qualcode.tui.screens.coding.finding import FindingActions
 from qualcode.tui.screens.coding.fresh import Fresh
@@ -35,36 +37,43 @@ from qualcode.tui.widgets.transcript import Transcript, TranscriptView
 if TYPE_CHECKING:
     from qualcode.tui.app import QualcodeApp
 
+TURN_CODINGS = "#turn-codings"  # not translated: a widget id
 
-class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Screen[None]):
+
+class CodingScreen(Translated, CodeActions, NoteActions, HistoryActions, FindingActions,
+                   Screen[None]):
     BINDINGS = [
-        Binding("space", "picker", "Code…", id="picker", tooltip="Fuzzy code picker"),
-        Binding("delete", "remove", "Remove", id="remove", tooltip="Remove my coding here"),
-        Binding("enter", "change", "Change", show=False, id="change",
-                tooltip="Give my coding here another code"),
-        Binding("exclamation_mark", "memo_coding", "Memo", show=False, id="memo_coding",
-                tooltip="Memo on my coding here"),
-        Binding("asterisk", "voice", "Stimme", show=False, id="voice",
-                tooltip="Mark my coding as a 'Stimme aus der Praxis' candidate"),
-        Binding("ctrl+z", "undo", "Undo", id="undo"),
-        Binding("ctrl+y", "redo", "Redo", show=False, id="redo"),
-        Binding("slash", "search", "Search", id="search"),
-        Binding("f3", "next_hit(1)", "Next hit", show=False, id="next_hit"),
-        Binding("shift+f3", "next_hit(-1)", "Previous hit", show=False, id="previous_hit"),
-        Binding("f6", "retrieval", "Retrieve", id="retrieval",
-                tooltip="All codings of a code, across documents"),
-        Binding("f4", "memo_document", "Document memo", show=False, id="memo_document"),
-        Binding("f5", "memo_code", "Code memo", show=False, id="memo_code"),
-        Binding("f7", "toggle_all", "All coders", show=False, id="all_coders",
-                tooltip="Show every coder's codings, or only mine"),
-        Binding("f8", "switch_coder", "Coder", show=False, id="switch_coder"),
-        Binding("f2", "wide_codes", "Wide codes", show=False, id="wide_codes",
-                tooltip="Widen the code list to show long names whole"),
-        Binding("f9", "compare", "Compare", show=False, id="compare",
-                tooltip="Compare with another coder and settle disagreements"),
-        Binding("escape", "back", "Back", show=False, id="back",
-                tooltip="Collapse the selection, then back to the documents"),
-        Binding("question_mark", "help", "Help", id="help"),
+        # First: in a narrow terminal the footer is cut at the right, and "?" explains the rest.
+        Binding("question_mark", "help", N_("Help"), id="help"),
+        Binding("space", "picker", N_("Code…"), id="picker", tooltip=N_("Fuzzy code picker")),
+        Binding("delete", "remove", N_("Remove"), id="remove",
+                tooltip=N_("Remove my coding here")),
+        Binding("enter", "change", N_("Change"), show=False, id="change",
+                tooltip=N_("Give my coding here another code")),
+        Binding("exclamation_mark", "memo_coding", N_("Memo"), show=False, id="memo_coding",
+                tooltip=N_("Memo on my coding here")),
+        Binding("asterisk", "voice", N_("Voice"), show=False, id="voice",
+                tooltip=N_("Mark my coding as a “Stimme aus der Praxis” candidate")),
+        Binding("ctrl+z", "undo", N_("Undo"), id="undo"),
+        Binding("ctrl+y", "redo", N_("Redo"), show=False, id="redo"),
+        Binding("slash", "search", N_("Search"), id="search"),
+        Binding("f3", "next_hit(1)", N_("Next hit"), show=False, id="next_hit"),
+        Binding("shift+f3", "next_hit(-1)", N_("Previous hit"), show=False,
+                id="previous_hit"),  # not translated: a binding id
+        Binding("f6", "retrieval", N_("Retrieve"), id="retrieval",
+                tooltip=N_("All codings of a code, across documents")),
+        Binding("f4", "memo_document", N_("Document memo"), show=False,
+                id="memo_document"),  # not translated: a binding id
+        Binding("f5", "memo_code", N_("Code memo"), show=False, id="memo_code"),
+        Binding("f7", "toggle_all", N_("All coders"), show=False, id="all_coders",
+                tooltip=N_("Show every coder's codings, or only mine")),
+        Binding("f8", "switch_coder", N_("Coder"), show=False, id="switch_coder"),
+        Binding("f2", "wide_codes", N_("Wide codes"), show=False, id="wide_codes",
+                tooltip=N_("Widen the code list to show long names whole")),
+        Binding("f9", "compare", N_("Compare"), show=False, id="compare",
+                tooltip=N_("Compare with another coder and settle disagreements")),
+        Binding("escape", "back", N_("Back"), show=False, id="back",
+                tooltip=N_("Collapse the selection, then back to the documents")),
     ]
 
     def __init__(self) -> None:
@@ -92,13 +101,13 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
             yield Transcript(id="transcript")
             with Vertical(id="side"):
                 yield LinesPanel(id="codes")
-                yield LinesPanel(id="turn-codings")
+                yield LinesPanel(id="turn-codings")  # not translated: a widget id
         yield LinesPanel(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#codes").border_title = "Codes"
-        self.query_one("#turn-codings").border_title = "This turn"
+        self.query_one("#codes").border_title = _("Codes")
+        self.query_one(TURN_CODINGS).border_title = _("This turn")
         self.query_one(Transcript).focus()
 
     # -- loading --------------------------------------------------------------------------
@@ -132,7 +141,7 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
         self.codes = codes
         self.all_codings = list(data.codings)
         self.title = data.name
-        self.sub_title = f"coder: {self.qapp.coder}"
+        self.sub_title = self.qapp.coder_line()
         view = self.query_one(Transcript)
         view.show(data, self._visible(self.all_codings))
         self._fill_codes()
@@ -173,14 +182,17 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
                      if c.start < turn.end and turn.start < c.end)
         if here != self._shown_here:
             self._shown_here = here
-            self.query_one("#turn-codings", LinesPanel).set_lines([coding_prompt(c)
-                                                                   for c in here])
+            self.query_one(TURN_CODINGS, LinesPanel).set_lines([coding_prompt(c) for c in here])
         start, end = view.selection
-        working = f" · {self.working} …" if self.working else ""
-        self.query_one("#status", LinesPanel).set_lines([Text(
-            f"turn {view.current.turn + 1}/{len(self.data.turns)} · sentence "
-            f"{view.cursor + 1}/{len(view.sentences)} · [{start}, {end}) · "
-            f"{len(self._mine())} codings by {self.qapp.coder}{working}")])
+        mine = len(self._mine())
+        status = _("turn {turn}/{turns} · sentence {sentence}/{sentences} · [{start}, {end}) · "
+                   "{codings} by {coder}").format(
+            turn=view.current.turn + 1, turns=len(self.data.turns), sentence=view.cursor + 1,
+            sentences=len(view.sentences), start=start, end=end, coder=self.qapp.coder,
+            codings=ngettext("{n} coding", "{n} codings", mine).format(n=mine))
+        if self.working:
+            status += f" · {self.working} …"
+        self.query_one("#status", LinesPanel).set_lines([Text(status)])
 
     def _mine(self, codings: list[CodingView] | None = None) -> list[CodingView]:
         coder = self.qapp.coder
@@ -192,7 +204,7 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
         end = max(end, start + 1)
         here = [c for c in self._mine() if c.start < end and start < c.end]
         if not here:
-            self.notify("None of your codings is at the cursor.", severity="warning")
+            self.notify(_("None of your codings is at the cursor."), severity="warning")
             return None
         return min(here, key=lambda c: c.end - c.start)
 
@@ -233,8 +245,8 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
         self.show_all = not self.show_all
         self.query_one(Transcript).set_codings(self._visible(self.all_codings))
         self._update_side()
-        self.notify("Showing every coder's codings." if self.show_all
-                    else f"Showing {self.qapp.coder}'s codings.")
+        self.notify(_("Showing every coder's codings.") if self.show_all
+                    else _("Showing the codings of {coder}.").format(coder=self.qapp.coder))
 
     def action_switch_coder(self) -> None:
         def switched() -> None:
@@ -255,17 +267,19 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
             if other and self.data is not None:
                 self.app.push_screen(CompareScreen([self.qapp.coder, other], self.data.name))
 
-        self.app.push_screen(CoderScreen(others, None, "Compare with which coder?"), chosen)
+        self.app.push_screen(CoderScreen(others, None, _("Compare with which coder?")), chosen)
 
     def action_back(self) -> None:
         if not self.query_one(Transcript).collapse():
             self.app.pop_screen()
 
     def action_help(self) -> None:
+        remapped = self.qapp.config.keymap
         rows = []
         for node in (self.query_one(Transcript), self, self.app):
             for binding in node.BINDINGS:  # type: ignore[attr-defined]
                 if isinstance(binding, Binding):
-                    rows.append((binding.key, binding.description, binding.id or ""))
+                    key = remapped.get(binding.id or "", binding.key)
+                    rows.append((key, spoken(binding.description), binding.id or ""))
         hotkeys = [(c.hotkey, c.path) for c in self.codes if c.hotkey]
         self.app.push_screen(HelpScreen(rows, hotkeys))
