@@ -19,9 +19,11 @@ import os
 
 import click
 
-from qualcode.i18n import LOCALE_DIR, _, interface_language
+from qualcode.i18n import LOCALE_DIR, N_, _, interface_language
 
 CLICK_DOMAIN = "click"
+# The placeholders of a usage line, which click writes without gettext.
+USAGE_PLACEHOLDERS = (N_("[OPTIONS]"), N_("[COMMAND] [ARGS]..."), N_("COMMAND [ARGS]..."))
 
 
 def speak_in_click() -> None:
@@ -33,7 +35,7 @@ def speak_in_click() -> None:
 
 def translated(command: click.Command) -> click.Command:
     """The command tree with every help text in the interface language (in place)."""
-    for attribute in ("help", "short_help", "epilog"):
+    for attribute in ("help", "short_help", "epilog", "options_metavar", "subcommand_metavar"):
         if text := getattr(command, attribute, None):
             setattr(command, attribute, _(text))
     for param in command.params:
