@@ -13,8 +13,10 @@ import sqlite3
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 
 from qualcode.i18n import detect_language
@@ -235,3 +237,32 @@ def test_a_click_message_missing_from_its_catalog_is_noticed(tmp_path: Path) -> 
     assert done.returncode == 1
     assert "de/click: not in the catalog" in done.stdout
     assert "Show this message and exit." in done.stdout
+
+
+def test_every_help_text_has_a_german_translation() -> None:
+    """Also a help text given as a docstring only (the marking check does not see those)."""
+    import typer
+
+    from qualcode.cli.language import translated
+    from qualcode.cli.main import app
+    from qualcode.i18n import set_interface_language
+
+    def texts(command: click.Command, name: str) -> Iterator[tuple[str, str]]:
+        yield name, command.help or ""
+        # Arguments are left out: with click 8.5 typer's argument help is lost (not shown).
+        for param in command.params:
+            if isinstance(param, click.Option) and param.name != "help":
+                yield f"{name} {param.name}", param.help or ""
+        if isinstance(command, click.Group):
+            for sub_name, sub in command.commands.items():
+                yield from texts(sub, f"{name} {sub_name}")
+
+    english = dict(texts(typer.main.get_command(app), "qualcode"))
+    set_interface_language("de")
+    try:
+        german = dict(texts(translated(typer.main.get_command(app)), "qualcode"))
+    finally:
+        set_interface_language(None)
+    untranslated = [where for where, text in english.items()
+                    if not text or german[where] == text]
+    assert not untranslated, untranslated
