@@ -8,6 +8,7 @@ and every test names its settings file, so that the machine's own settings play 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -164,6 +165,8 @@ def test_demo_builds_the_project_and_plurals_are_german(tmp_path: Path) -> None:
     assert listed["Interview Wendelsau"].endswith("Wörter, 1 Codierung")
     assert listed["Interview Haselbach-Ost"].endswith("Wörter, 0 Codierungen")
     assert "Sprecherbeiträge" in listed["Interview Wendelsau"]
+    found = qualcode("search", "Netzwerk", db=db, env=german).out.splitlines()[-1]
+    assert re.fullmatch(r"\d+ Suchtreffer in \d+ Sprecherbeiträgen\.", found), found
 
 
 def test_demo_keeps_out_of_the_store_of_qualcode_db(tmp_path: Path) -> None:

@@ -50,12 +50,12 @@ def search_command(
         echo(f"{hit.document} #{hit.turn} {who} [{hit.start}, {hit.end}): "
              f"…{hit.left}[{hit.text}]{hit.right}…")
     hits = ngettext("{n} hit", "{n} hits", len(result.hits)).format(n=len(result.hits))
-    turns = ngettext("{n} turn", "{n} turns", result.turns).format(n=result.turns)
-    if result.truncated:
-        echo(_("{hits} in {turns} (hits shown from the first {limit}).").format(
-            hits=hits, turns=turns, limit=limit))
-    else:
-        echo(_("{hits} in {turns}.").format(hits=hits, turns=turns))
+    # One sentence per plural form: the number of turns decides the case of the noun.
+    found = (ngettext("{hits} in {n} turn (hits shown from the first {limit}).",
+                      "{hits} in {n} turns (hits shown from the first {limit}).", result.turns)
+             if result.truncated else
+             ngettext("{hits} in {n} turn.", "{hits} in {n} turns.", result.turns))
+    echo(found.format(hits=hits, n=result.turns, limit=limit))
 
 
 def autocode_command(
@@ -81,10 +81,14 @@ def autocode_command(
     if json_output:
         print_json(result)
         return
-    done = (_("Would code {n} {scope} ranges with {code} for {coder} ({hits} hits; {already} "
-              "already coded).") if dry_run else
-            _("Coded {n} {scope} ranges with {code} for {coder} ({hits} hits; {already} already "
-              "coded)."))
+    done = (ngettext("Would code {n} {scope} range with {code} for {coder} ({hits} hits; "
+                     "{already} already coded).",
+                     "Would code {n} {scope} ranges with {code} for {coder} ({hits} hits; "
+                     "{already} already coded).", result.created) if dry_run else
+            ngettext("Coded {n} {scope} range with {code} for {coder} ({hits} hits; {already} "
+                     "already coded).",
+                     "Coded {n} {scope} ranges with {code} for {coder} ({hits} hits; {already} "
+                     "already coded).", result.created))
     echo(done.format(n=result.created, scope=scope, code=result.code, coder=coder,
                      hits=result.hits, already=result.already_coded))
     if result.batch:
