@@ -14,9 +14,7 @@ $(BIN)/qualcode: pyproject.toml
 
 ## The main job: the coding workbench on the demo project (codebook + demo transcripts).
 demo: $(BIN)/qualcode
-	$(BIN)/qualcode --db $(DEMO_DB) init --codebook codebooks/kommunale-resilienz.yaml
-	$(BIN)/qualcode --db $(DEMO_DB) import transcripts/demo/docx
-	$(BIN)/qualcode --db $(DEMO_DB) tui
+	$(BIN)/qualcode demo --db $(DEMO_DB)
 
 ## The whole test suite, against SQLite and a throwaway PostgreSQL server on 127.0.0.1.
 test: $(BIN)/qualcode

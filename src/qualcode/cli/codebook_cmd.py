@@ -9,13 +9,16 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, note, print_json, store_from
-from qualcode.cli.options import ForceOption, output_option
+from qualcode.cli.options import ForceOption, JsonOption, output_option
+from qualcode.i18n import N_, _, ngettext
 from qualcode.store import Store
 
-CodebookOutput = output_option("File to write; default: stdout for yaml/md, exports/ for "
-                               "docx and qdc.")
+CodebookOutput = output_option(N_("File to write; default: stdout for yaml/md, exports/ for "
+                                  "docx and qdc."))
+CodebookFile = Annotated[Path, typer.Argument(help=N_("The codebook file (YAML)."), exists=True,
+                                              dir_okay=False)]
 
-app = typer.Typer(help="Load, show, export and edit the codebook.", no_args_is_help=True)
+app = typer.Typer(help=N_("Load, show, export and edit the codebook."), no_args_is_help=True)
 
 
 class ExportFormat(StrEnum):
@@ -31,43 +34,56 @@ def load_file(store: Store, path: Path, *, dry_run: bool) -> None:
 
     spec = read_codebook(path)
     report = load_codebook(store, spec, dry_run=dry_run)
-    prefix = "Would load" if dry_run else "Loaded"
-    echo(f"{prefix} {path}: {report.summary()}.")
+    done = _("Would load {path}: {summary}.") if dry_run else _("Loaded {path}: {summary}.")
+    echo(done.format(path=path, summary=_summary(report)))
     for old, new in report.moved:
-        echo(f"  renamed/moved: {old} -> {new}")
+        echo("  " + _("renamed/moved: {old} -> {new}").format(old=old, new=new))
     for path_removed in report.removed:
-        echo(f"  removed: {path_removed}")
+        echo("  " + _("removed: {code}").format(code=path_removed))
     for kept, n in report.kept:
-        note(f"  kept: {kept} is no longer in the codebook file but has {n} codings; "
-             "merge or delete it with 'qualcode codebook merge|delete'.")
+        note("  " + ngettext("kept: {code} is no longer in the codebook file but has {n} coding; "
+                             "merge or delete it with 'qualcode codebook merge|delete'.",
+                             "kept: {code} is no longer in the codebook file but has {n} codings; "
+                             "merge or delete it with 'qualcode codebook merge|delete'.",
+                             n).format(code=kept, n=n))
 
 
-@app.command()
+def _summary(report) -> str:  # type: ignore[no-untyped-def]
+    summary = _("{added} added, {updated} updated, {moved} renamed or moved, {unchanged} "
+                "unchanged, {removed} removed").format(
+        added=len(report.added), updated=len(report.updated), moved=len(report.moved),
+        unchanged=len(report.unchanged), removed=len(report.removed))
+    if report.kept:
+        summary += ", " + _("{n} kept because they have codings").format(n=len(report.kept))
+    return summary
+
+
+@app.command(help=N_("Validate a codebook file and bring the store's codes in line with it."))
 def load(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The codebook file (YAML).")],
-    dry_run: Annotated[bool, typer.Option(help="Check and report, change nothing.")] = False,
+    file: CodebookFile,
+    dry_run: Annotated[bool, typer.Option(help=N_("Check and report, change nothing."))] = False,
 ) -> None:
-    """Validate a codebook file and bring the store's codes in line with it."""
     load_file(store_from(ctx), file, dry_run=dry_run)
 
 
-@app.command()
-def check(file: Annotated[Path, typer.Argument(help="The codebook file (YAML).")]) -> None:
-    """Validate a codebook file without opening a store."""
+@app.command(help=N_("Validate a codebook file without opening a store."))
+def check(file: CodebookFile) -> None:
     from qualcode.codebook.parse import read_codebook
 
     spec = read_codebook(file)
-    echo(f"{file} is a valid codebook with {len(spec.walk())} codes.")
+    n = len(spec.walk())
+    echo(ngettext("{path} is a valid codebook with {n} code.",
+                  "{path} is a valid codebook with {n} codes.", n).format(path=file, n=n))
 
 
-@app.command()
+@app.command(help=N_("Show the code tree with hotkeys and coding counts."))
 def show(
     ctx: typer.Context,
-    coder: Annotated[str | None, typer.Option(help="Count only this coder's codings.")] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    coder: Annotated[str | None, typer.Option(
+        help=N_("Count only this coder's codings."))] = None,
+    json_output: JsonOption = False,
 ) -> None:
-    """Show the code tree with hotkeys and coding counts."""
     from qualcode.services.codes import code_tree
 
     codes = code_tree(store_from(ctx), coder=coder)
@@ -75,22 +91,22 @@ def show(
         print_json(codes)
         return
     if not codes:
-        echo("The codebook is empty; load one with 'qualcode codebook load FILE'.")
+        echo(_("The codebook is empty; load one with 'qualcode codebook load FILE'."))
     for code in codes:
         key = f"[{code.hotkey}] " if code.hotkey else ""
         echo(f"{'  ' * code.depth}{key}{code.name}  ({code.codings})")
 
 
-@app.command("export")
+@app.command("export", help=N_("Write the codebook as YAML (loadable again), Markdown, Word or "
+                                 "REFI-QDA (.qdc)."))
 def export_command(
     ctx: typer.Context,
     output: CodebookOutput = None,
     fmt: Annotated[ExportFormat, typer.Option(
-        "--format", help="Output format.")] = ExportFormat.yaml,
-    title: Annotated[str | None, typer.Option(help="Title of the codebook.")] = None,
+        "--format", help=N_("Output format."))] = ExportFormat.yaml,
+    title: Annotated[str | None, typer.Option(help=N_("Title of the codebook."))] = None,
     force: ForceOption = False,
 ) -> None:
-    """Write the codebook as YAML (loadable again), Markdown, Word or REFI-QDA (.qdc)."""
     from qualcode.exports.codebook_files import codebook_text, write_codebook
     from qualcode.services.codes import code_tree
 
@@ -102,73 +118,77 @@ def export_command(
         typer.echo(codebook_text(codes, fmt.value, title), nl=False)
         return
     write_codebook(store, codes, fmt.value, output, title=title, force=force)
-    echo(f"Wrote {output}.")
+    echo(_("Wrote {path}.").format(path=output))
 
 
-@app.command("import")
+@app.command("import", help=N_("Import a REFI-QDA codebook (.qdc) from MAXQDA, ATLAS.ti, NVivo "
+                                 "or Taguette."))
 def import_command(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc).")],
+    file: Annotated[Path, typer.Argument(help=N_("A REFI-QDA codebook (.qdc)."), exists=True,
+                                         dir_okay=False)],
 ) -> None:
-    """Import a REFI-QDA codebook (.qdc) from MAXQDA, ATLAS.ti, NVivo or Taguette."""
     from qualcode.exchange.refi_import import import_codebook
 
     report = import_codebook(store_from(ctx), file)
-    echo(f"Imported {file}: {report.codes} new codes, {report.codes_merged} already there.")
+    echo(ngettext("Imported {path}: {n} new code, {merged} already there.",
+                  "Imported {path}: {n} new codes, {merged} already there.",
+                  report.codes).format(path=file, n=report.codes, merged=report.codes_merged))
     for warning in report.warnings:
-        note(f"warning: {warning}")
+        note(_("warning: {message}").format(message=warning))
 
 
 ByOption = Annotated[str, typer.Option(
-    "--by", help="Who makes the change; 'qualcode undo --coder NAME' takes it back.")]
+    "--by", help=N_("Who makes the change; 'qualcode undo --coder NAME' takes it back."))]
 
 
 def _undo_hint(by: str) -> str:
-    return f" (qualcode undo --coder {by} takes it back)"
+    return _("(qualcode undo --coder {coder} takes it back)").format(coder=by)
 
 
-@app.command()
+@app.command(help=N_("Rename a code; its codings stay."))
 def rename(ctx: typer.Context, code: str, new_name: str, by: ByOption = "system") -> None:
-    """Rename a code; its codings stay."""
     from qualcode.services.codes import rename_code
 
-    echo(f"Renamed to {rename_code(store_from(ctx), code, new_name, actor=by)}"
-         f"{_undo_hint(by)}.")
+    renamed = rename_code(store_from(ctx), code, new_name, actor=by)
+    echo(_("Renamed to {code} {undo}.").format(code=renamed, undo=_undo_hint(by)))
 
 
-@app.command()
+@app.command(help=N_("Move a code (and its sub-codes) under another parent; its codings stay."))
 def move(
     ctx: typer.Context,
     code: str,
     parent: Annotated[str | None, typer.Argument(
-        help="New parent; omit for the top level.")] = None,
+        help=N_("New parent; omit for the top level."))] = None,
     by: ByOption = "system",
 ) -> None:
-    """Move a code (and its sub-codes) under another parent; its codings stay."""
     from qualcode.services.codes import move_code
 
-    echo(f"Moved to {move_code(store_from(ctx), code, parent, actor=by)}{_undo_hint(by)}.")
+    moved = move_code(store_from(ctx), code, parent, actor=by)
+    echo(_("Moved to {code} {undo}.").format(code=moved, undo=_undo_hint(by)))
 
 
-@app.command()
+@app.command(help=N_("Merge SOURCE into TARGET: codings and sub-codes move, SOURCE is deleted."))
 def merge(ctx: typer.Context, source: str, target: str, by: ByOption = "system") -> None:
-    """Merge SOURCE into TARGET: codings and sub-codes move, SOURCE is deleted."""
     from qualcode.services.codes import merge_codes
 
     moved = merge_codes(store_from(ctx), source, target, actor=by)
-    echo(f"Merged {source} into {target}; {moved} codings moved{_undo_hint(by)}.")
+    echo(ngettext("Merged {source} into {target}; {n} coding moved {undo}.",
+                  "Merged {source} into {target}; {n} codings moved {undo}.", moved).format(
+        source=source, target=target, n=moved, undo=_undo_hint(by)))
 
 
-@app.command()
+@app.command(help=N_("Delete a code without sub-codes (one with codings only with --force)."))
 def delete(
     ctx: typer.Context,
     code: str,
-    force: Annotated[bool, typer.Option(help="Delete even if codings use it.")] = False,
+    force: Annotated[bool, typer.Option(help=N_("Delete even if codings use it."))] = False,
     by: ByOption = "system",
 ) -> None:
-    """Delete a code without sub-codes (one with codings only with --force)."""
     from qualcode.services.codes import delete_code
 
     removed = delete_code(store_from(ctx), code, force=force, actor=by)
-    echo(f"Deleted {code}" + (f" and its {removed} codings" if removed else "")
-         + f"{_undo_hint(by)}.")
+    done = (ngettext("Deleted {code} and its {n} coding {undo}.",
+                     "Deleted {code} and its {n} codings {undo}.", removed) if removed
+            else _("Deleted {code} {undo}."))
+    echo(done.format(code=code, n=removed, undo=_undo_hint(by)))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli.context import echo, note, progress_line, store_from
+from qualcode.cli.context import echo, export_language, note, progress_line, store_from
 from qualcode.cli.options import (
     CoderFilterOption,
     ForceOption,
@@ -17,69 +17,76 @@ from qualcode.cli.options import (
     where_pairs,
 )
 from qualcode.errors import InvalidInput
+from qualcode.i18n import N_, _, ngettext, words
 
-MEASURE_TITLES = {"counts": "Anzahl", "jaccard": "Jaccard", "c": "c-Koeffizient"}
+# Words of the heatmap title, in the export language.
+MEASURE_TITLES = {"counts": N_("counts"), "jaccard": N_("Jaccard"), "c": N_("c coefficient")}
 
-MatrixOutput = output_option("File to write: .csv, .xlsx, .png or .svg.")
+MatrixOutput = output_option(N_("File to write: .csv, .xlsx, .png or .svg."))
 
-export_app = typer.Typer(help="Export the project for other programs and for analysis.",
+export_app = typer.Typer(help=N_("Export the project for other programs and for analysis."),
                          no_args_is_help=True)
 
 
-@export_app.command("quotes")
+@export_app.command("quotes", help=N_("Quote table: filtered codings with speaker, place and a "
+                                      "consent-aware attribution."))
 def export_quotes(
     ctx: typer.Context,
     output: OutputOption = None,
     fmt: Annotated[str | None, typer.Option(
-        "--format", help="xlsx, docx, csv or md (default: the file's ending, else xlsx).")
+        "--format", help=N_("xlsx, docx, csv or md (default: the file's ending, else xlsx)."))
         ] = None,
     code: Annotated[list[str] | None, typer.Option(
-        "--code", help="Only this code (name or path); repeatable. A theme is a code.")] = None,
-    no_subcodes: Annotated[bool, typer.Option(help="Leave the sub-codes out.")] = False,
+        "--code", help=N_("Only this code (name or path); repeatable. A theme is a code."))
+        ] = None,
+    no_subcodes: Annotated[bool, typer.Option(help=N_("Leave the sub-codes out."))] = False,
     coder: CoderFilterOption = None,
     where: WhereOption = None,
     role: RoleOption = None,
     voices: Annotated[bool, typer.Option(
-        help="Only codings marked 'Stimme aus der Praxis'.")] = False,
-    min_length: Annotated[int, typer.Option(help="Shortest quote, in characters.")] = 0,
-    max_length: Annotated[int | None, typer.Option(help="Longest quote.")] = None,
-    context: Annotated[int, typer.Option(help="Characters of context before and after.")] = 0,
-    delimiter: Annotated[str, typer.Option(help="CSV delimiter.")] = ";",
-    title: Annotated[str, typer.Option(help="Title of DOCX and Markdown exports.")] =
-        "Stimmen aus der Praxis",
+        help=N_("Only codings marked 'Stimme aus der Praxis'."))] = False,
+    min_length: Annotated[int, typer.Option(help=N_("Shortest quote, in characters."))] = 0,
+    max_length: Annotated[int | None, typer.Option(help=N_("Longest quote."))] = None,
+    context: Annotated[int, typer.Option(
+        help=N_("Characters of context before and after."))] = 0,
+    delimiter: Annotated[str, typer.Option(help=N_("CSV delimiter."))] = ";",
+    title: Annotated[str | None, typer.Option(
+        help=N_("Title of DOCX and Markdown exports (default: the export's own)."))] = None,
     force: ForceOption = False,
 ) -> None:
-    """Quote table: filtered codings with speaker, place and a consent-aware attribution."""
     from qualcode.exports.files import choose_format, default_path
     from qualcode.exports.quote_files import FORMATS, export_quote_table
     from qualcode.exports.quotes import QuoteFilter
 
     chosen = choose_format(output, fmt, FORMATS)
     if len(delimiter) != 1:
-        raise InvalidInput("--delimiter must be one character.")
+        raise InvalidInput(_("--delimiter must be one character."))
     variables = where_pairs(where)
     wanted = QuoteFilter(code or [], not no_subcodes, coder or [], variables, role or [], voices,
                          min_length, max_length, context)
     target = output or default_path("zitate", chosen)
     with progress_line() as progress:
-        table = export_quote_table(store_from(ctx), wanted, target, chosen, title=title,
+        titled = {"title": title} if title is not None else {}
+        table = export_quote_table(store_from(ctx), wanted, target, chosen, **titled,
                                    delimiter=delimiter, force=force, progress=progress)
-    echo(f"Wrote {target}: {len(table.quotes)} quotes.")
+    n = len(table.quotes)
+    echo(ngettext("Wrote {path}: {n} quote.", "Wrote {path}: {n} quotes.", n).format(
+        path=target, n=n))
     for replaced in table.replacements:
-        note(f"pseudonymised in {replaced.document or 'the title'} at {replaced.start}, "
-             f"{replaced.column}: "
-             f"{replaced.found!r} -> {replaced.replaced_by}")
+        note(_("pseudonymised in {where} at {start}, {column}: {found!r} -> {pseudonym}").format(
+            where=replaced.document or _("the title"), start=replaced.start,
+            column=replaced.column, found=replaced.found, pseudonym=replaced.replaced_by))
 
 
-@export_app.command("codings")
+@export_app.command("codings", help=N_("One row per coding: document, coder, code path, start, "
+                                       "end, text."))
 def export_codings(
     ctx: typer.Context,
     output: OutputOption = None,
     fmt: Annotated[str | None, typer.Option(
-        "--format", help="csv or jsonl (default: the file's ending, else csv).")] = None,
+        "--format", help=N_("csv or jsonl (default: the file's ending, else csv)."))] = None,
     force: ForceOption = False,
 ) -> None:
-    """One row per coding: document, coder, code path, start, end, text."""
     from qualcode.exports.codings_file import coding_rows, count_codings, write_codings
     from qualcode.exports.files import choose_format, default_path, write_with
 
@@ -87,32 +94,34 @@ def export_codings(
     store = store_from(ctx)
     total = count_codings(store)
     if not total:
-        raise InvalidInput("The store has no codings; there is nothing to export.")
+        raise InvalidInput(_("The store has no codings; there is nothing to export."))
     target = output or default_path("codings", chosen)
     with progress_line() as progress:
         write_with(target, force, lambda p: write_codings(p, coding_rows(store), total, chosen,
                                                           progress))
-    echo(f"Wrote {target}: {total} codings.")
+    echo(ngettext("Wrote {path}: {n} coding.", "Wrote {path}: {n} codings.", total).format(
+        path=target, n=total))
 
 
-@export_app.command("matrix")
+@export_app.command("matrix", help=N_("Code co-occurrence or document x code matrix, as a table "
+                                      "or a heatmap picture."))
 def export_matrix(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Option(help="cooccurrence (code x code) or documents "
-                                           "(document x code).")] = "cooccurrence",
+    kind: Annotated[str, typer.Option(help=N_("cooccurrence (code x code) or documents "
+                                              "(document x code)."))] = "cooccurrence",
     output: MatrixOutput = None,
-    measure: Annotated[str, typer.Option(help="cooccurrence: counts, jaccard or c.")] =
+    measure: Annotated[str, typer.Option(help=N_("cooccurrence: counts, jaccard or c."))] =
         "counts",
-    semantics: Annotated[str, typer.Option(help="overlap, turn or sentences.")] = "overlap",
-    window: Annotated[int, typer.Option(help="semantics 'sentences': at most N apart.")] = 1,
+    semantics: Annotated[str, typer.Option(help=N_("overlap, turn or sentences."))] = "overlap",
+    window: Annotated[int, typer.Option(
+        help=N_("semantics 'sentences': at most N apart."))] = 1,
     group_by: Annotated[str | None, typer.Option(
-        help="documents: group rows by this document variable (kind, municipality_type …).")]
+        help=N_("documents: group rows by this document variable (kind, municipality_type …)."))]
         = None,
     coder: CoderFilterOption = None,
     where: WhereOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Code co-occurrence or document x code matrix, as a table or a heatmap picture."""
     from qualcode.exports import matrix_files
     from qualcode.exports.files import default_path, write_with
     from qualcode.exports.matrices import MatrixFilter, cooccurrence, document_code_matrix
@@ -122,7 +131,8 @@ def export_matrix(
     target = output or default_path(kind, "xlsx")
     suffix = target.suffix.lower().lstrip(".")
     if suffix not in ("csv", "xlsx", "png", "svg"):
-        raise InvalidInput(f"{target}: the file must end in .csv, .xlsx, .png or .svg.")
+        raise InvalidInput(_("{path}: the file must end in .csv, .xlsx, .png or .svg.").format(
+            path=target))
     if kind == "cooccurrence":
         with progress_line() as progress:
             matrix = cooccurrence(store, wanted, jaccard=measure == "jaccard",
@@ -130,19 +140,26 @@ def export_matrix(
         values = {"counts": matrix.counts, "jaccard": matrix.jaccard,
                   "c": matrix.c_coefficient}.get(measure)
         if values is None:
-            raise InvalidInput(f"--measure must be counts, jaccard or c, not {measure!r}.")
+            raise InvalidInput(_("--measure must be counts, jaccard or c, not {value!r}.").format(
+                value=measure))
         rows, columns = matrix.codes, matrix.codes
-        title = f"Gemeinsames Auftreten von Codes ({MEASURE_TITLES[measure]})"
+        export = words(export_language(ctx))
+        title = export.gettext("Co-occurrence of codes ({measure})").format(
+            measure=export.gettext(MEASURE_TITLES[measure]))
     elif kind == "documents":
         result = document_code_matrix(store, wanted, group_by)
         rows, columns, values = result.rows, result.codes, result.counts
-        title = f"Codierungen je {group_by}" if group_by else "Codierungen je Dokument"
+        export = words(export_language(ctx))
+        title = (export.gettext("Codings per {variable}").format(variable=group_by) if group_by
+                 else export.gettext("Codings per document"))
     else:
-        raise InvalidInput(f"--kind must be cooccurrence or documents, not {kind!r}.")
+        raise InvalidInput(_("--kind must be cooccurrence or documents, not {value!r}.").format(
+            value=kind))
     if suffix in ("png", "svg"):
         write_with(target, force, lambda p: matrix_files.write_heatmap(
             p, rows, columns, values, title, diagonal_apart=kind == "cooccurrence"))
     else:
         write_with(target, force, lambda p: matrix_files.write_table(p, rows, columns, values,
                                                                        suffix))
-    echo(f"Wrote {target}: {len(rows)} x {len(columns)}.")
+    echo(_("Wrote {path}: {rows} x {columns}.").format(path=target, rows=len(rows),
+                                                       columns=len(columns)))

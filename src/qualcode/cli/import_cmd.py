@@ -9,7 +9,17 @@ import typer
 from typer.core import TyperGroup
 
 from qualcode.cli.context import echo, note, print_json, progress_line, store_from
+from qualcode.cli.options import JsonOption
 from qualcode.errors import InvalidInput
+from qualcode.i18n import N_, _, ngettext
+
+INDENT = " " * 13
+# The import status of a file, as the import report names it -> the words a person reads.
+STATUS_WORDS = {
+    "new": N_("new"),
+    "unchanged": N_("unchanged"),
+    "new version": N_("new version"),  # not translated: the key; the value is marked
+}
 
 
 class DefaultToTranscripts(TyperGroup):
@@ -22,18 +32,19 @@ class DefaultToTranscripts(TyperGroup):
 
 
 app = typer.Typer(cls=DefaultToTranscripts, no_args_is_help=True,
-                  help="Import transcripts (.docx, .txt, .md, .odt, .rtf) and other material.")
+                  help=N_("Import transcripts (.docx, .txt, .md, .odt, .rtf) and other "
+                          "material."))
 
 
-@app.command()
+@app.command(help=N_("Import transcript files; a changed file becomes a new version and keeps "
+                     "its codings."))
 def transcripts(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (with a manifest).")],
+    paths: Annotated[list[Path], typer.Argument(help=N_("Files or folders (with a manifest)."))],
     strict: Annotated[bool, typer.Option(
-        help="All or nothing: import no file if any file fails.")] = False,
-    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        help=N_("All or nothing: import no file if any file fails."))] = False,
+    json_output: JsonOption = False,
 ) -> None:
-    """Import transcript files; a changed file becomes a new version and keeps its codings."""
     import os
 
     from qualcode.services.importing import ImportInterrupted, import_paths
@@ -52,41 +63,46 @@ def transcripts(
     else:
         _print_report(report)
     if report.failed:
-        raise InvalidInput(f"{len(report.failed)} of "
-                           f"{len(report.failed) + len(report.imported)} files failed; "
-                           "see the list above.")
+        total = len(report.failed) + len(report.imported)
+        raise InvalidInput(ngettext("{n} of {total} file failed; see the list above.",
+                                    "{n} of {total} files failed; see the list above.",
+                                    total).format(n=len(report.failed), total=total))
 
 
-@app.command()
+@app.command(help=N_(
+    "Import codings (code-point offsets, end exclusive) in one transaction: all rows or none.\n"
+    "\n"
+    "Reads what 'export codings' writes (CSV or JSONL) and hand-made CSV (comma, semicolon or "
+    "tab); one leading apostrophe is removed from text cells, undoing the export's escaping."))
 def codings(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(
-        help="CSV (or .jsonl): document, coder, code, start, end[, memo, stimme].")],
+        help=N_("CSV (or .jsonl): document, coder, code, start, end[, memo, stimme]."))],
 ) -> None:
-    """Import codings (code-point offsets, end exclusive) in one transaction: all rows or none.
-
-    Reads what 'export codings' writes (CSV or JSONL) and hand-made CSV (comma, semicolon or
-    tab); one leading apostrophe is removed from text cells, undoing the export's escaping.
-    """
     from qualcode.services.coding_import import import_codings
 
     done = import_codings(store_from(ctx), file)
-    echo(f"Imported {done.rows} codings for {', '.join(done.coders)}.")
+    echo(ngettext("Imported {n} coding for {coders}.", "Imported {n} codings for {coders}.",
+                  done.rows).format(n=done.rows, coders=", ".join(done.coders)))
 
 
 def _print_report(report) -> None:  # type: ignore[no-untyped-def]
     for item in report.imported:
-        line = (f"{item.status:<12} {item.document}  (v{item.version}, {item.turns} turns, "
-                f"{item.sentences} sentences, {item.words} words, {item.encoding})")
-        echo(line)
+        counts = _("{turns} turns, {sentences} sentences, {words} words").format(
+            turns=item.turns, sentences=item.sentences, words=item.words)
+        status = _(STATUS_WORDS.get(item.status, item.status))
+        echo(f"{status:<12} {item.document}  (v{item.version}, {counts}, "
+             f"{item.encoding})")
         if item.reanchored is not None:
             r = item.reanchored
-            echo(f"             codings: {r.kept} kept in place, {r.moved} moved, "
-                 f"{r.fuzzy} placed fuzzily, {r.unplaced} unplaced")
+            echo(INDENT + _("codings: {kept} kept in place, {moved} moved, {fuzzy} placed "
+                            "fuzzily, {unplaced} unplaced").format(
+                kept=r.kept, moved=r.moved, fuzzy=r.fuzzy, unplaced=r.unplaced))
             if r.unplaced:
-                echo(f"             unplaced codings (still on the old version): "
-                     f"{', '.join(map(str, r.unplaced_codings))}")
+                echo(INDENT + _("unplaced codings (still on the old version): {ids}").format(
+                    ids=", ".join(map(str, r.unplaced_codings))))
         for warning in item.warnings:
-            note(f"warning: {warning}")
+            note(_("warning: {message}").format(message=warning))
     for path, message in report.failed:
-        note(f"failed: {message}" if path in message else f"failed: {path}: {message}")
+        where = message if path in message else f"{path}: {message}"
+        note(_("failed: {message}").format(message=where))

@@ -12,33 +12,36 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qualcode.errors import InvalidInput
+from qualcode.i18n import N_, _
 
 if TYPE_CHECKING:
     from qualcode.search.engine import Filters
 
 WhereOption = Annotated[list[str] | None, typer.Option(
-    "--where", help="Document variable filter NAME=VALUE; repeat it to combine.")]
+    "--where", help=N_("Document variable filter NAME=VALUE; repeat it to combine."))]
 RoleOption = Annotated[list[str] | None, typer.Option(
-    "--role", help="Only speakers whose role contains this text; repeatable.")]
+    "--role", help=N_("Only speakers whose role contains this text; repeatable."))]
 DocumentOption = Annotated[list[str] | None, typer.Option(
-    "--document", help="Only this document; repeatable.")]
+    "--document", help=N_("Only this document; repeatable."))]
 CoderFilterOption = Annotated[list[str] | None, typer.Option(
-    "--coder", help="Only this coder (or 'consensus'); repeatable.")]
-CodersOption = Annotated[str, typer.Option(help="Comma-separated coder names: A,B[,C…].")]
+    "--coder", help=N_("Only this coder (or 'consensus'); repeatable."))]
+CodersOption = Annotated[str, typer.Option(help=N_("Comma-separated coder names: A,B[,C…]."))]
 UnitOption = Annotated[str, typer.Option(
-    help="paragraph, turn, sentence, character (as NVivo) or segment (as MAXQDA).")]
-DocumentsOption = Annotated[str | None, typer.Option(help="Comma-separated document names.")]
+    help=N_("paragraph, turn, sentence, character (as NVivo) or segment (as MAXQDA)."))]
+DocumentsOption = Annotated[str | None, typer.Option(
+    help=N_("Comma-separated document names."))]
 BootstrapOption = Annotated[int, typer.Option(
-    help="Bootstrap samples for a confidence interval of alpha (0: none).")]
+    help=N_("Bootstrap samples for a confidence interval of alpha (0: none)."))]
 
 
-def output_option(help: str = "File to write; the format follows its ending.") -> object:
+def output_option(help: str = N_("File to write; the format follows its ending.")) -> object:
     """-o/--output FILE, with what the command writes said in ``help``."""
     return Annotated[Path | None, typer.Option("--output", "-o", help=help)]
 
 
 OutputOption = output_option()
-ForceOption = Annotated[bool, typer.Option(help="Overwrite an existing file.")]
+ForceOption = Annotated[bool, typer.Option(help=N_("Overwrite an existing file."))]
+JsonOption = Annotated[bool, typer.Option("--json", help=N_("Print JSON."))]
 
 
 def comma_list(value: str | None) -> list[str]:
@@ -52,7 +55,7 @@ def where_pairs(where: list[str] | None) -> dict[str, list[str]]:
     for item in where or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise InvalidInput(f"--where {item!r} is not NAME=VALUE.")
+            raise InvalidInput(_("--where {item!r} is not NAME=VALUE.").format(item=item))
         variables.setdefault(name.strip(), []).append(value.strip())
     return variables
 

@@ -16,21 +16,23 @@ from qualcode.cli.options import (
     comma_list,
     output_option,
 )
+from qualcode.i18n import N_, _
 
-report_app = typer.Typer(help="Reports people read: agreement report, Kodierleitfaden.",
+report_app = typer.Typer(help=N_("Reports people read: agreement report, coding guide."),
                          no_args_is_help=True)
 
 LangOption = Annotated[str | None, typer.Option(
-    "--lang", help="de or en (default: the project's export language).")]
-AgreementOutput = output_option("File to write: .html or .docx (default: exports/…html).")
-CodebookOutput = output_option("File to write: .docx or .html (default: exports/…docx).")
+    "--lang", help=N_("de or en (default: the project's export language)."))]
+AgreementOutput = output_option(N_("File to write: .html or .docx (default: exports/…html)."))
+CodebookOutput = output_option(N_("File to write: .docx or .html (default: exports/…docx)."))
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")
 
 
-@report_app.command("agreement")
+@report_app.command("agreement", help=N_("The agreement report: per-code table, codes confused "
+                                         "(heatmap), methods paragraph."))
 def report_agreement(
     ctx: typer.Context,
     coders: CodersOption,
@@ -41,7 +43,6 @@ def report_agreement(
     lang: LangOption = None,
     force: ForceOption = False,
 ) -> None:
-    """The agreement report: per-code table, codes confused (heatmap), methods paragraph."""
     from qualcode.agreement.results import Selection
     from qualcode.services.reports import write_agreement_report
 
@@ -49,24 +50,24 @@ def report_agreement(
                           bootstrap=bootstrap)
     written = write_agreement_report(store_from(ctx), selection, output, language=lang,
                                      force=force)
-    note(f"Wrote {written}.")
+    note(_("Wrote {path}.").format(path=written))
 
 
-@report_app.command("codebook")
+@report_app.command("codebook", help=N_("The coding guide (Mayring): definition, anchor example, "
+                                        "rules, delimitation per code."))
 def report_codebook(
     ctx: typer.Context,
     coders: Annotated[str | None, typer.Option(
-        help="Coders A,B[,…] whose confusions give the 'Abgrenzung' notes.")] = None,
+        help=N_("Coders A,B[,…] whose confusions give the delimitation notes."))] = None,
     unit: UnitOption = "turn",
     output: CodebookOutput = None,
     lang: LangOption = None,
     force: ForceOption = False,
 ) -> None:
-    """The Kodierleitfaden (Mayring): definition, anchor example, rules, Abgrenzung per code."""
     from qualcode.agreement.results import Selection
     from qualcode.services.reports import write_codebook_report
 
     selection = Selection(comma_list(coders), unit) if coders else None
     written = write_codebook_report(store_from(ctx), output, selection=selection,
                                     language=lang, force=force)
-    note(f"Wrote {written}.")
+    note(_("Wrote {path}.").format(path=written))

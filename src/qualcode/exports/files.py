@@ -129,6 +129,8 @@ def remove_stale_temporaries(folder: Path) -> None:
 def _running(pid: int) -> bool:
     if pid == os.getpid():
         return True
+    if os.name == "nt":
+        return True  # os.kill(pid, 0) would end that process on Windows: leave its file
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
