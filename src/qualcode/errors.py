@@ -24,6 +24,10 @@ class InvalidInput(UserError):
     """Input that is malformed or violates a rule."""
 
 
+class NotAllowed(UserError):
+    """The user's role on a team store does not permit the change (nothing was changed)."""
+
+
 class CodebookError(UserError):
     """A codebook file with one or more problems; each problem names file and line."""
 

@@ -42,9 +42,13 @@ def consensus_seed(
 ) -> None:
     """Copy every coding the coders agree on (segment rule) into the consensus coder."""
     from qualcode.agreement.consensus import seed
+    from qualcode.services.team import acting_actor, acting_coder
 
+    store = store_from(ctx)
+    into = acting_coder(store, into) or into
     names = comma_list(coders)
-    done = seed(store_from(ctx), names, into=into, overlap=overlap)
+    done = seed(store, names, into=into, overlap=overlap,
+                actor=acting_actor(store, "reviewer"))
     echo(f"Copied {done.copied} agreed codings into {done.coder} ({done.skipped} were there).")
 
 
@@ -61,10 +65,13 @@ def consensus_resolve(
 ) -> None:
     """Settle one disagreement: copy the chosen coders' codings there into the consensus."""
     from qualcode.agreement.consensus import resolve
+    from qualcode.services.team import acting_actor, acting_coder
 
+    store = store_from(ctx)
+    into = acting_coder(store, into) or into
     names = comma_list(take)
-    done = resolve(store_from(ctx), document=document, code=code, start=start, end=end,
-                   take=names, into=into)
+    done = resolve(store, document=document, code=code, start=start, end=end,
+                   take=names, into=into, actor=acting_actor(store, "reviewer"))
     echo(f"Copied {done.copied} codings into {done.coder}.")
 
 

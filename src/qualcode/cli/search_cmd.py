@@ -60,6 +60,9 @@ def autocode_command(
 
     if scope not in Scope.__members__:
         raise InvalidInput(f"--scope must be hit, sentence or turn, not {scope!r}.")
+    from qualcode.services.team import acting_coder
+
+    coder = acting_coder(store_from(ctx), coder) or coder
     result = autocode(store_from(ctx), query, code=code, coder=coder, scope=Scope(scope),
                       filters=filters_from(where, role, document), dry_run=dry_run)
     if json_output:
@@ -79,8 +82,9 @@ def undo_command(
 ) -> None:
     """Undo the coder's newest change (a coding, an autocode run, a memo …)."""
     from qualcode.services.history import undo
+    from qualcode.services.team import acting_coder
 
-    result = undo(store_from(ctx), coder, batch)
+    result = undo(store_from(ctx), acting_coder(store_from(ctx), coder) or coder, batch)
     echo(f"Undone: {result.description}.")
 
 
@@ -90,6 +94,7 @@ def redo_command(
 ) -> None:
     """Redo the coder's newest undo."""
     from qualcode.services.history import redo
+    from qualcode.services.team import acting_coder
 
-    result = redo(store_from(ctx), coder)
+    result = redo(store_from(ctx), acting_coder(store_from(ctx), coder) or coder)
     echo(f"Redone: {result.description}.")

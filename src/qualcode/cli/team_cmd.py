@@ -1,0 +1,72 @@
+"""``qualcode team``: the coders, reviewers and leads of a PostgreSQL store."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from qualcode.cli.context import echo, print_json, store_from
+from qualcode.i18n import _
+
+app = typer.Typer(help=_("The team of a PostgreSQL store: roles, logins and their rights."),
+                  no_args_is_help=True)
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create this project's group roles, grants and row-level security (run it again safely)."""
+    from qualcode.services.team import init_team
+
+    init_team(store_from(ctx))
+    echo(_("The team rules are in place; add members with 'qualcode team add'."))
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help=_("The database login."))],
+    role: Annotated[str, typer.Option(help=_("coder, reviewer or lead."))] = "coder",
+    coder: Annotated[str | None, typer.Option(
+        help=_("An existing coder (with codings) this login codes as."))] = None,
+    password_prompt: Annotated[bool, typer.Option(
+        "--password-prompt", help=_("Ask for the login's password."))] = False,
+) -> None:
+    """Add a login to the team (creating it if needed) with its role."""
+    from qualcode.services.team import add_member
+
+    password = None
+    if password_prompt:
+        password = typer.prompt(_("Password for {name}").format(name=name), hide_input=True,
+                                confirmation_prompt=True)
+    member = add_member(store_from(ctx), name, role, coder=coder, password=password)
+    echo(_("{login} is a {role} of the team and codes as {coder}.").format(
+        login=member.login, role=_(member.role or role), coder=member.coder))
+
+
+@app.command()
+def remove(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help=_("The database login."))],
+) -> None:
+    """Take a login's rights in this project away; its codings stay."""
+    from qualcode.services.team import remove_member
+
+    remove_member(store_from(ctx), name)
+    echo(_("{login} is no longer a member of the team; their codings stay.").format(login=name))
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    json_output: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
+) -> None:
+    """The team's logins, their roles and the coders they code as."""
+    from qualcode.services.team import list_members
+
+    members = list_members(store_from(ctx))
+    if json_output:
+        print_json(members)
+        return
+    for member in members:
+        echo(f"{member.login:<20} {_(member.role or '-'):<10} {member.coder}")
