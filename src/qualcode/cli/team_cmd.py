@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, print_json, store_from
-from qualcode.i18n import _
+from qualcode.i18n import N_, _
+
+ROLE_WORDS = {"coder": N_("coder"), "reviewer": N_("reviewer"), "lead": N_("lead")}
 
 app = typer.Typer(help=_("The team of a PostgreSQL store: roles, logins and their rights."),
                   no_args_is_help=True)
@@ -41,7 +43,7 @@ def add(
                                 confirmation_prompt=True)
     member = add_member(store_from(ctx), name, role, coder=coder, password=password)
     echo(_("{login} is a {role} of the team and codes as {coder}.").format(
-        login=member.login, role=_(member.role or role), coder=member.coder))
+        login=member.login, role=_(ROLE_WORDS[member.role or role]), coder=member.coder))
 
 
 @app.command()
@@ -69,4 +71,5 @@ def list_command(
         print_json(members)
         return
     for member in members:
-        echo(f"{member.login:<20} {_(member.role or '-'):<10} {member.coder}")
+        role = _(ROLE_WORDS[member.role]) if member.role else "-"
+        echo(f"{member.login:<20} {role:<16} {member.coder}")
