@@ -15,22 +15,11 @@ from qualcode.services.codes import rename_code
 from qualcode.services.codings import add_coding
 from qualcode.store import open_store
 from qualcode.tui.app import make_app
-from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.documents import DocumentsScreen
 from qualcode.tui.widgets.transcript import Transcript
+from tests.test_tui import open_first_document
 
 LIVE_SECONDS = 2.0
-
-
-async def _open_first_document(pilot) -> CodingScreen:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await pilot.press("enter")
-    for _ in range(100):
-        await pilot.pause(0.05)
-        screen = pilot.app.screen
-        if isinstance(screen, CodingScreen) and screen.data is not None:
-            return screen
-    raise AssertionError("the document did not open")
 
 
 async def _within(pilot, seconds: float, seen) -> float:  # type: ignore[no-untyped-def]
@@ -49,7 +38,7 @@ async def test_a_coding_committed_by_another_coder_appears_without_moving_the_cu
     other = open_store(demo_url)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            screen = await _open_first_document(pilot)
+            screen = await open_first_document(pilot)
             await pilot.press("down", "down", "shift+down")
             view = screen.query_one(Transcript)
             cursor, selection = view.cursor, view.selection
