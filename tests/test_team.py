@@ -368,3 +368,47 @@ def test_eight_logins_code_at_once_through_row_level_security(pg_url: str) -> No
         assert actors == per_coder
     finally:
         admin.close()
+
+
+def test_a_lead_restores_a_coder_s_deleted_work_from_the_audit_log(
+        project: dict[str, Store], pg_url: str) -> None:
+    anna = project["anna"]
+    annas = coding_of(project["admin"], "anna")
+    before = dump(project["admin"], "codings")
+    remove_coding(anna, annas, actor="anna")
+    with project["lena"].read() as session:
+        batch = session.execute(text(
+            "SELECT batch FROM audit_log WHERE actor = 'anna' AND action = 'remove'")).scalar_one()
+    restored = qualcode("undo", "--coder", "lena", "--batch", batch, db=as_login(pg_url, "lena"))
+    assert restored.code == 0, restored.err
+    assert dump(project["admin"], "codings") == before
+
+
+def test_the_setup_of_docs_team_md_with_an_administrator_who_is_no_superuser(
+        postgres_server: PostgresServer, pg_url: str) -> None:
+    name = pg_url.rsplit("/", 1)[1] + "_doku"
+    postgres_server.admin("CREATE ROLE qualcode_admin LOGIN CREATEROLE")
+    postgres_server.admin(f"CREATE DATABASE {name} OWNER qualcode_admin")
+    url = pg_url.rsplit("/", 1)[0] + "/" + name
+    try:
+        admin = as_login(url, "qualcode_admin")
+        for step in (("init", "--codebook", str(CODEBOOK)), ("team", "init"),
+                     ("team", "add", "lena", "--role", "lead")):
+            done = qualcode(*step, db=admin)
+            assert done.code == 0, (step, done.err)
+        done = qualcode("team", "add", "anna", db=as_login(url, "lena"))
+        assert done.code == 0, done.err
+        lena = open_store(as_login(url, "lena"))
+        add_interview(lena)
+        lena.close()
+        anna = open_store(as_login(url, "anna"))
+        try:
+            assert add_coding(anna, document=DOCUMENT, code=CODE, coder="anna", start=0, end=9)
+        finally:
+            anna.close()
+    finally:
+        postgres_server.admin(f"DROP DATABASE {name} WITH (FORCE)")
+        for login in ("anna", "lena"):
+            postgres_server.admin(f"DROP OWNED BY {login}")
+        postgres_server.admin(f"DROP ROLE anna, lena, qualcode_{name}_lead, "
+                              f"qualcode_{name}_reviewer, qualcode_{name}_coder, qualcode_admin")
