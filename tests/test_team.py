@@ -412,3 +412,13 @@ def test_the_setup_of_docs_team_md_with_an_administrator_who_is_no_superuser(
             postgres_server.admin(f"DROP OWNED BY {login}")
         postgres_server.admin(f"DROP ROLE anna, lena, qualcode_{name}_lead, "
                               f"qualcode_{name}_reviewer, qualcode_{name}_coder, qualcode_admin")
+
+
+def test_only_a_lead_exports(project: dict[str, Store], pg_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "codierungen.csv"
+    refused = qualcode("export", "codings", "-o", str(target), db=as_login(pg_url, "rita"))
+    assert_user_error(refused, "Only the project's leads may export")
+    assert not target.exists()
+    done = qualcode("export", "codings", "-o", str(target), db=as_login(pg_url, "lena"))
+    assert done.code == 0, done.err
+    assert target.exists()

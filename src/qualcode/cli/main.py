@@ -38,6 +38,7 @@ app.add_typer(profile_cmd.app, name="profile")
 app.add_typer(import_cmd.app, name="import")
 app.add_typer(export_cmd.export_app, name="export")
 app.add_typer(team_cmd.app, name="team")
+export_cmd.export_app.callback()(team_cmd.leads_only_export)  # on a team store: leads only
 import_cmd.app.command("qdpx")(exchange_cmd.import_qdpx)
 search_cmd.register(app)
 agreement_cmd.register(app)

@@ -73,3 +73,11 @@ def list_command(
     for member in members:
         role = _(ROLE_WORDS[member.role]) if member.role else "-"
         echo(f"{member.login:<20} {role:<16} {member.coder}")
+
+
+def leads_only_export(ctx: typer.Context) -> None:
+    from qualcode.services.team import require_lead
+
+    if ctx.resilient_parsing or "--help" in ctx.args:
+        return
+    require_lead(store_from(ctx), _("export"))

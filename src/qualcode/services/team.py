@@ -46,6 +46,14 @@ def acting_coder(store: Store, requested: str | None) -> str | None:
                        "as {other}.").format(coder=who.coder, other=wanted))
 
 
+def require_lead(store: Store, what: str) -> None:
+    """On a team store only a lead may ``what`` (exports: material leaves the project)."""
+    who = store.identity()
+    if who.member and who.role != "lead":
+        raise NotAllowed(_("Only the project's leads may {what} on this team store.")
+                         .format(what=what))
+
+
 def acting_actor(store: Store, requested: str) -> str:
     """The name to log a change under: the member's own coder on a team store."""
     who = store.identity()
