@@ -422,3 +422,31 @@ def test_only_a_lead_exports(project: dict[str, Store], pg_url: str, tmp_path: P
     done = qualcode("export", "codings", "-o", str(target), db=as_login(pg_url, "lena"))
     assert done.code == 0, done.err
     assert target.exists()
+
+
+async def test_the_tui_shows_a_refusal_as_a_message_and_changes_nothing(
+        project: dict[str, Store], pg_url: str, tmp_path: Path) -> None:
+    from qualcode.tui.app import make_app
+    from qualcode.tui.screens.compare import CompareScreen
+    from qualcode.tui.screens.error import ErrorScreen
+
+    add_coding(project["anna"], document=DOCUMENT, code=OTHER_CODE, coder="anna",
+               start=50, end=90)
+    before = dump(project["admin"])
+    app = make_app(as_login(pg_url, "anna"), config_file=tmp_path / "c.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("f8")  # the coder switch is off on a team store
+        await pilot.pause()
+        assert app.coder == "anna"
+        app.push_screen(CompareScreen(["anna", "bert"], DOCUMENT))
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.screen.items:  # type: ignore[attr-defined]
+                break
+        await pilot.press("a")  # settle into the consensus coder: a reviewer's right
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ErrorScreen)
+        assert app.screen.message == "You may only change your own codings."
+    app.store.close()
+    assert dump(project["admin"]) == before
