@@ -84,6 +84,11 @@ def test_roles_are_listed_and_init_runs_again(project: dict[str, Store], pg_url:
     assert listed.code == 0, listed.err
     assert {m["login"]: m["role"] for m in json.loads(listed.out)}["rita"] == "reviewer"
     assert project["anna"].identity().coder == "anna"
+    team.add_member(project["lena"], "dora", "coder", password="Geheimnis „ß“ 🙂")
+    with project["admin"].read() as session:
+        stored = session.execute(text(
+            "SELECT rolpassword FROM pg_authid WHERE rolname = 'dora'")).scalar_one()
+    assert stored.startswith("SCRAM-SHA-256$")
 
 
 def test_a_coder_cannot_change_or_remove_anothers_codings_through_qualcode(

@@ -32,7 +32,8 @@ def add(
     coder: Annotated[str | None, typer.Option(
         help=_("An existing coder (with codings) this login codes as."))] = None,
     password_prompt: Annotated[bool, typer.Option(
-        "--password-prompt", help=_("Ask for the login's password."))] = False,
+        "--password-prompt",  # not translated: an option name
+        help=_("Ask for the login's password."))] = False,
 ) -> None:
     """Add a login to the team (creating it if needed) with its role."""
     from qualcode.services.team import add_member

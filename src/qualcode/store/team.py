@@ -228,7 +228,10 @@ def add_member(cursor, login: str, role: str, *, coder: str | None,  # type: ign
         raise NotAllowed(_("{login!r} is a superuser of the server; a superuser cannot be "
                            "bound by team rules.").format(login=login))
     if password is not None:
-        cursor.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(name, sql.Literal(password)))
+        # Hashed here (SCRAM), so that the clear password never reaches the server or its log.
+        hashed = cursor.connection.pgconn.encrypt_password(
+            password.encode(), login.encode(), b"scram-sha-256").decode()
+        cursor.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(name, sql.Literal(hashed)))
     _set_group(cursor, sql, name, groups, role)
     coder_id, coder_name = _map_coder(cursor, login, coder)
     cursor.execute("INSERT INTO team_members (login, coder_id, added_at) VALUES (%s, %s, now()) "
