@@ -26,7 +26,7 @@ from qualcode.services.codings import add_coding, remove_coding, update_coding
 from qualcode.services.memos import set_memo
 from qualcode.store import Store, open_store
 from tests.cli import assert_user_error, qualcode
-from tests.conftest import CODEBOOK
+from tests.conftest import CODEBOOK, REPO
 from tests.helpers import add_interview, dump, load_study_codebook
 from tests.pgserver import PostgresServer
 
@@ -390,7 +390,7 @@ def test_a_lead_restores_a_coder_s_deleted_work_from_the_audit_log(
 
 
 def test_the_setup_of_docs_team_md_with_an_administrator_who_is_no_superuser(
-        postgres_server: PostgresServer, pg_url: str) -> None:
+        postgres_server: PostgresServer, pg_url: str, tmp_path: Path) -> None:
     name = pg_url.rsplit("/", 1)[1] + "_doku"
     postgres_server.admin("CREATE ROLE qualcode_admin LOGIN CREATEROLE")
     postgres_server.admin(f"CREATE DATABASE {name} OWNER qualcode_admin")
@@ -406,6 +406,14 @@ def test_the_setup_of_docs_team_md_with_an_administrator_who_is_no_superuser(
         lena = open_store(as_login(url, "lena"))
         add_interview(lena)
         lena.close()
+        imported = qualcode("import", str(REPO / "transcripts" / "demo" / "txt"),
+                            db=as_login(url, "lena"))
+        assert imported.code == 0, imported.err
+        own = tmp_path / "interview-eigenes.txt"
+        own.write_text("I: Wie geht es Ihnen?\nB: Gut – „danke“, äußerst gut. 🙂\n",
+                       encoding="utf-8")
+        refused = qualcode("import", str(own), db=as_login(url, "anna"))
+        assert refused.code == 2 and "Traceback" not in refused.err
         anna = open_store(as_login(url, "anna"))
         try:
             assert add_coding(anna, document=DOCUMENT, code=CODE, coder="anna", start=0, end=9)
