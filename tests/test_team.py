@@ -77,6 +77,7 @@ def coding_of(store: Store, coder: str) -> int:
 
 def test_roles_are_listed_and_init_runs_again(project: dict[str, Store], pg_url: str) -> None:
     team.init_team(project["admin"])  # idempotent
+    assert_user_error(qualcode("team", "init", db=as_login(pg_url, "lena")), "owner")
     members = {m.login: (m.role, m.coder) for m in team.list_members(project["lena"])}
     assert members == {"anna": ("coder", "anna"), "bert": ("coder", "bert"),
                        "lena": ("lead", "lena"), "rita": ("reviewer", "rita")}
