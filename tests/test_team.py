@@ -464,3 +464,18 @@ async def test_the_tui_shows_a_refusal_as_a_message_and_changes_nothing(
         assert app.screen.message == "You may only change your own codings."
     app.store.close()
     assert dump(project["admin"]) == before
+
+
+def test_a_coder_searches_and_autocodes_for_themselves_only(project: dict[str, Store],
+                                                             pg_url: str) -> None:
+    anna = as_login(pg_url, "anna")
+    found = qualcode("search", "Ausländerbehörde", db=anna)
+    assert found.code == 0, found.err
+    before = dump(project["admin"])
+    assert_user_error(qualcode("autocode", "Helferkreis", "--code", CODE, "--coder", "bert",
+                               db=anna), "bert")
+    assert dump(project["admin"]) == before
+    coded = qualcode("autocode", "Helferkreis", "--code", CODE, "--coder", "anna", db=anna)
+    assert coded.code == 0, coded.err
+    undone = qualcode("undo", "--coder", "anna", db=anna)
+    assert undone.code == 0, undone.err

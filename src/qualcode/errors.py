@@ -24,10 +24,6 @@ class InvalidInput(UserError):
     """Input that is malformed or violates a rule."""
 
 
-class NotAllowed(UserError):
-    """The user's role on a team store does not permit the change (nothing was changed)."""
-
-
 class CodebookError(UserError):
     """A codebook file with one or more problems; each problem names file and line."""
 
@@ -50,3 +46,7 @@ class StoreUnavailable(StoreError, UserError):
 
 class WriteConflict(StoreUnavailable):
     """Another writer got in the way (deadlock, serialization failure); a retry may succeed."""
+
+
+class NotAllowed(StoreUnavailable):
+    """The user's role on a team store does not permit the change (nothing was changed)."""
