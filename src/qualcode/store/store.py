@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ class Store:
     url: str
     engine: Engine
     _identity: Identity | None = field(default=None, repr=False, compare=False)
+    # Sent with this store's NOTIFYs, so that its own watcher can skip its own commits.
+    token: str = field(default_factory=lambda: uuid.uuid4().hex, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.is_sqlite:
@@ -86,8 +89,10 @@ class Store:
                     Session(bind=self.engine.execution_options(**{WRITE: True}),
                             expire_on_commit=False) as session, session.begin():
                 yield session
-                if not self.is_sqlite:  # delivered at commit, to listeners only then
-                    session.connection().exec_driver_sql(f"NOTIFY {CHANGES_CHANNEL}")
+                # Delivered at commit, to listeners only then; not after a dry run's rollback.
+                if not self.is_sqlite and session.in_transaction():
+                    session.connection().exec_driver_sql(
+                        f"NOTIFY {CHANGES_CHANNEL}, '{self.token}'")
         except StaleDataError as exc:
             # Row-level security hides another coder's row from UPDATE and DELETE.
             if self.identity().member:

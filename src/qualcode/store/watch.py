@@ -3,7 +3,9 @@
 PostgreSQL: a connection of its own LISTENs on the channel every write NOTIFYs (see
 ``Store.write``). SQLite: ``PRAGMA data_version`` of a connection of its own changes whenever
 another connection commits. Either way ``changed`` is called from the watcher's thread, at
-most once per ``interval``, however many commits came meanwhile.
+most once per ``interval``, however many commits came meanwhile. On PostgreSQL the store's own
+commits are skipped (their NOTIFY carries its token); SQLite cannot tell, so a screen also
+reads again once after its own commits (off the UI loop).
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class StoreWatcher:
                              autocommit=True) as conn:
             conn.execute(f"LISTEN {CHANGES_CHANNEL}")
             while not self._stop.is_set():
-                if any(True for _ in conn.notifies(timeout=self.interval, stop_after=1)):
-                    list(conn.notifies(timeout=0.01))  # what came meanwhile: one refresh
-                    self.changed()
+                heard = list(conn.notifies(timeout=self.interval, stop_after=1))
+                if heard:
+                    heard += conn.notifies(timeout=0.01)  # what came meanwhile: one refresh
+                    if any(n.payload != self.store.token for n in heard):  # not only our own
+                        self.changed()
