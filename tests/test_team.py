@@ -17,9 +17,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from sqlalchemy import text
 
-from qualcode.errors import InvalidInput, NotAllowed
+from qualcode.errors import InvalidInput, NotAllowed, UserError
 from qualcode.i18n import set_interface_language
 from qualcode.services import team
 from qualcode.services.codings import add_coding, remove_coding, update_coding
@@ -225,8 +227,13 @@ def test_a_lead_loads_the_codebook_imports_for_others_and_adds_a_coder(
 
     added = qualcode("team", "add", "carla", "--role", "coder", "--coder", "carla", db=lena)
     assert added.code == 0, added.err
-    refused = qualcode("team", "add", "dora", "--role", "lead", db=as_login(pg_url, "anna"))
+    before = dump(project["admin"])
+    refused = qualcode("team", "add", "doris", "--role", "lead", db=as_login(pg_url, "anna"))
     assert refused.code == 2 and "Traceback" not in refused.err
+    assert dump(project["admin"]) == before
+    with project["admin"].read() as session:
+        assert session.execute(text(
+            "SELECT count(*) FROM pg_roles WHERE rolname = 'doris'")).scalar_one() == 0
     with project["admin"].read() as session:
         importer = session.execute(text(
             "SELECT actor FROM audit_log WHERE action = 'import codings'")).scalar_one()
@@ -479,3 +486,20 @@ def test_a_coder_searches_and_autocodes_for_themselves_only(project: dict[str, S
     assert coded.code == 0, coded.err
     undone = qualcode("undo", "--coder", "anna", db=anna)
     assert undone.code == 0, undone.err
+
+
+@pytest.mark.fuzz
+@given(login=st.one_of(st.text(max_size=70), st.from_regex(r"[a-z_][a-z0-9_.\-]{0,70}",
+                                                            fullmatch=True)))
+def test_any_login_name_is_added_or_refused_in_one_sentence(project: dict[str, Store],
+                                                            login: str) -> None:
+    assume(login not in ("anna", "bert", "lena", "rita", "postgres"))
+    before = dump(project["admin"], "coders")
+    try:
+        member = team.add_member(project["lena"], login, "coder")
+    except UserError as exc:
+        assert "\n" not in str(exc)
+        assert dump(project["admin"], "coders") == before
+    else:
+        assert member.login == login
+        team.remove_member(project["lena"], login)
