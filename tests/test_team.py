@@ -503,3 +503,17 @@ def test_any_login_name_is_added_or_refused_in_one_sentence(project: dict[str, S
     else:
         assert member.login == login
         team.remove_member(project["lena"], login)
+
+
+def test_a_machine_coder_belongs_to_the_login_that_made_it(project: dict[str, Store]) -> None:
+    anna, bert = project["anna"], project["bert"]
+    made = add_coding(anna, document=DOCUMENT, code=CODE, coder="anna:machine", start=5, end=25)
+    assert team.acting_coder(anna, "anna:machine") == "anna:machine"
+    with pytest.raises(NotAllowed):
+        team.acting_coder(bert, "anna:machine")
+    with pytest.raises(NotAllowed):
+        remove_coding(bert, made.id, actor="anna:machine")
+    with project["admin"].read() as session:
+        assert session.execute(text(
+            "SELECT login FROM coders WHERE name = 'anna:machine'")).scalar_one() == "anna"
+    remove_coding(anna, made.id, actor="anna:machine")
