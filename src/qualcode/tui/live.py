@@ -1,16 +1,18 @@
 """Other coders' changes on screen while one works, without moving the cursor or selection.
 
 A ``StoreWatcher`` notices commits of other connections (PostgreSQL LISTEN/NOTIFY, SQLite
-``PRAGMA data_version``); the open screen's data is read again in the watcher's thread and
-handed to the UI loop: the coding screen's codings and code list (a code renamed or merged by
-the lead shows its new name), the document list's counts, updated cell by cell.
+``PRAGMA data_version``); the open screen's data is read again in a worker thread (after the
+screen's own store work, if any) and handed to the UI loop: the coding screen's codings and
+code list (a code renamed or merged by the lead shows its new name), the document list's
+counts, updated cell by cell.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual.screen import Screen
 from textual.widgets import DataTable
 
 from qualcode.errors import QualcodeError
@@ -23,6 +25,8 @@ from qualcode.tui.screens.documents import DocumentsScreen
 if TYPE_CHECKING:
     from qualcode.tui.app import QualcodeApp
 
+RETRY_SECONDS = 0.1
+
 
 class LiveUpdates:
     def __init__(self, app: QualcodeApp) -> None:
@@ -30,6 +34,7 @@ class LiveUpdates:
         self.watcher = StoreWatcher(app.store, self._changed)
         self.shown = 0  # refreshes put on screen, and when the last was (perf_counter)
         self.shown_at = 0.0
+        self._wanted = self._reading = self._retrying = False
 
     def start(self) -> None:
         self.watcher.start()
@@ -38,9 +43,36 @@ class LiveUpdates:
         self.watcher.stop()
 
     def _changed(self) -> None:
-        """In the watcher's thread: read what the open screen shows, then hand it over."""
+        """In the watcher's thread: someone committed; look at it from the UI loop."""
+        self.app.call_from_thread(self._want)
+
+    def _want(self) -> None:
+        self._wanted = True
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Read again in a thread, one read at a time, and not while the screen's own store
+        work runs: it shows what it read when it ends, and a second reader would slow it."""
+        if not self._wanted or self._reading:
+            return  # a running read looks again when it is done
+        jobs = getattr(self.app.screen, "jobs", None)
+        if jobs is not None and jobs.busy:
+            if not self._retrying:
+                self._retrying = True
+                self.app.set_timer(RETRY_SECONDS, self._retry)
+            return
+        self._wanted, self._reading = False, True
+        screen = self.app.screen
+        self.app.run_worker(lambda: self._read(screen), thread=True, group="live",
+                            exit_on_error=False)
+
+    def _retry(self) -> None:
+        self._retrying = False
+        self._refresh()
+
+    def _read(self, screen: Screen[Any]) -> None:
+        """In a worker thread: what the screen shows, read again, handed to the UI loop."""
         try:
-            screen = self.app.screen
             if isinstance(screen, CodingScreen) and screen.data is not None:
                 fresh = read_fresh(self.app.store, screen.data.version_id, self.app.coder,
                                    recount=True)
@@ -50,8 +82,13 @@ class LiveUpdates:
 
                 found = list_documents(self.app.store, coder=self.app.coder)
                 self.app.call_from_thread(self._show_documents, screen, found)
+            self.app.call_from_thread(self._read_done)
         except (QualcodeError, RuntimeError):  # the store went away, or the app is closing
-            return
+            self._reading = False
+
+    def _read_done(self) -> None:
+        self._reading = False
+        self._refresh()
 
     def _show_coding(self, screen: CodingScreen, fresh: Fresh) -> None:
         screen._show_fresh(fresh)
