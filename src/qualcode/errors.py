@@ -46,3 +46,7 @@ class StoreUnavailable(StoreError, UserError):
 
 class WriteConflict(StoreUnavailable):
     """Another writer got in the way (deadlock, serialization failure); a retry may succeed."""
+
+
+class NotAllowed(StoreUnavailable):
+    """The user's role on a team store does not permit the change (nothing was changed)."""

@@ -195,6 +195,22 @@ class Coder(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # On a team store (PostgreSQL), the database login that owns this coder's rows; row-level
+    # security lets only that login change them. Null on single-user stores.
+    login: Mapped[str | None] = mapped_column(String(63), index=True)
+
+
+class TeamMember(Base):
+    """A database login of the project's team and the coder it codes as (``team add``).
+
+    The role (coder, reviewer, lead) lives in the database's own group roles, not here.
+    """
+
+    __tablename__ = "team_members"
+
+    login: Mapped[str] = mapped_column(String(63), primary_key=True)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="RESTRICT"))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Coding(Base):

@@ -58,9 +58,13 @@ def consensus_seed(
     overlap: OverlapOption = 0.9,
 ) -> None:
     from qualcode.agreement.consensus import seed
+    from qualcode.services.team import acting_actor, acting_coder
 
+    store = store_from(ctx)
+    into = acting_coder(store, into) or into
     names = comma_list(coders)
-    done = seed(store_from(ctx), names, into=into, overlap=overlap)
+    done = seed(store, names, into=into, overlap=overlap,
+                actor=acting_actor(store, "reviewer"))
     echo(ngettext("Copied {n} agreed coding into {coder} ({skipped} were there).",
                   "Copied {n} agreed codings into {coder} ({skipped} were there).",
                   done.copied).format(n=done.copied, coder=done.coder, skipped=done.skipped))
@@ -79,10 +83,13 @@ def consensus_resolve(
     into: IntoOption = "consensus",
 ) -> None:
     from qualcode.agreement.consensus import resolve
+    from qualcode.services.team import acting_actor, acting_coder
 
+    store = store_from(ctx)
+    into = acting_coder(store, into) or into
     names = comma_list(take)
-    done = resolve(store_from(ctx), document=document, code=code, start=start, end=end,
-                   take=names, into=into)
+    done = resolve(store, document=document, code=code, start=start, end=end,
+                   take=names, into=into, actor=acting_actor(store, "reviewer"))
     echo(ngettext("Copied {n} coding into {coder}.", "Copied {n} codings into {coder}.",
                   done.copied).format(n=done.copied, coder=done.coder))
 

@@ -20,6 +20,7 @@ from qualcode.cli import (
     profile_cmd,
     report_cmd,
     search_cmd,
+    team_cmd,
 )
 from qualcode.cli.context import echo, print_json, progress_line, store_from
 from qualcode.cli.language import speak_in_click, translated
@@ -41,6 +42,8 @@ app.add_typer(codebook_cmd.app, name="codebook")
 app.add_typer(profile_cmd.app, name="profile")
 app.add_typer(import_cmd.app, name="import")
 app.add_typer(export_cmd.export_app, name="export")
+app.add_typer(team_cmd.app, name="team")
+export_cmd.export_app.callback()(team_cmd.leads_only_export)  # on a team store: leads only
 import_cmd.app.command("qdpx", help=exchange_cmd.IMPORT_QDPX_HELP)(exchange_cmd.import_qdpx)
 search_cmd.register(app)
 agreement_cmd.register(app)

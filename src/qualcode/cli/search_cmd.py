@@ -76,6 +76,9 @@ def autocode_command(
     if scope not in Scope.__members__:
         raise InvalidInput(_("--scope must be hit, sentence or turn, not {value!r}.").format(
             value=scope))
+    from qualcode.services.team import acting_coder
+
+    coder = acting_coder(store_from(ctx), coder) or coder
     result = autocode(store_from(ctx), query, code=code, coder=coder, scope=Scope(scope),
                       filters=filters_from(where, role, document), dry_run=dry_run)
     if json_output:
@@ -102,8 +105,9 @@ def undo_command(
         help=N_("Undo this change batch instead."))] = None,
 ) -> None:
     from qualcode.services.history import undo
+    from qualcode.services.team import acting_coder
 
-    result = undo(store_from(ctx), coder, batch)
+    result = undo(store_from(ctx), acting_coder(store_from(ctx), coder) or coder, batch)
     echo(_("Undone: {change}.").format(change=result.description))
 
 
@@ -112,6 +116,7 @@ def redo_command(
     coder: Annotated[str, typer.Option(help=N_("Whose newest undo to redo."))],
 ) -> None:
     from qualcode.services.history import redo
+    from qualcode.services.team import acting_coder
 
-    result = redo(store_from(ctx), coder)
+    result = redo(store_from(ctx), acting_coder(store_from(ctx), coder) or coder)
     echo(_("Redone: {change}.").format(change=result.description))

@@ -7,7 +7,16 @@ from error codes only: SQLite's result code names, PostgreSQL's SQLSTATE and con
 
 from __future__ import annotations
 
-from qualcode.errors import QualcodeError, StoreError, StoreUnavailable, WriteConflict
+import re
+
+from qualcode.errors import (
+    NotAllowed,
+    QualcodeError,
+    StoreError,
+    StoreUnavailable,
+    WriteConflict,
+)
+from qualcode.i18n import _
 
 NOTHING_CHANGED = "nothing was changed"
 
@@ -46,7 +55,7 @@ def _postgres(driver: BaseException, sqlstate: str, where: str) -> QualcodeError
     if sqlstate in PG_READ_ONLY:
         return _read_only(where)
     if sqlstate in PG_NO_RIGHTS:
-        return _no_rights(where)
+        return _refused(driver, where)
     if sqlstate in PG_NO_LOGIN:
         return StoreUnavailable(f"The store {where} refused the connection (unknown user, wrong "
                                 f"password or no such database); {NOTHING_CHANGED}.")
@@ -77,6 +86,22 @@ def _sqlite(driver: BaseException, name: str, where: str) -> QualcodeError:
         return _broken_rule(where, rule)
     kind = name or type(driver).__name__
     return StoreError(f"The store {where} failed ({kind}); {NOTHING_CHANGED}.")
+
+
+def _refused(driver: BaseException, where: str) -> QualcodeError:
+    """A team store's rules said no: row-level security or a missing grant on a table."""
+    primary = getattr(getattr(driver, "diag", None), "message_primary", None) or ""
+    if "row-level security" in primary:
+        return NotAllowed(_("You may only change your own codings."))
+    table = re.search(r'permission denied for (?:table|sequence) "?([\w.]+)"?', primary)
+    if table:  # a schema name from the server's message, never row data
+        return NotAllowed(_("Your role in this project does not allow this change ({table}); "
+                            "nothing was changed.").format(table=table.group(1)))
+    owner = re.search(r'must be owner of (?:table|relation|database) "?([\w.]+)"?', primary)
+    if owner:
+        return NotAllowed(_("Only the owner of the project's tables may do this ({table}); "
+                            "nothing was changed.").format(table=owner.group(1)))
+    return _no_rights(where)
 
 
 def _read_only(where: str) -> StoreUnavailable:

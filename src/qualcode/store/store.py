@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import random
+import re
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
-from qualcode.errors import StoreUnavailable, UserError, WriteConflict
+from qualcode.errors import NotAllowed, StoreUnavailable, UserError, WriteConflict
+from qualcode.i18n import _
 from qualcode.store import migrate
 from qualcode.store.engine import WRITE, is_sqlite, make_engine, resolve_url
 from qualcode.store.failures import translate
 from qualcode.store.migrate import current_revision
 from qualcode.store.schema import HEAD
+from qualcode.store.team import Identity
+from qualcode.store.team import identity as read_identity
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -25,6 +30,11 @@ if TYPE_CHECKING:
 Result = TypeVar("Result")
 WRITE_ATTEMPTS = 5
 BACKOFF_SECONDS = 0.05
+# Sent (PostgreSQL) with every committed write; open TUIs LISTEN and show the change.
+CHANGES_CHANNEL = "qualcode_changes"
+# The ORM's delete of one row by its key. Row-level security hides another coder's row from
+# DELETE, and the ORM only warns when a delete matched nothing: on a team store it is refused.
+ORM_DELETE = re.compile(r"DELETE FROM (codings|memos) WHERE \1\.id = ")
 
 
 @dataclass
@@ -33,20 +43,61 @@ class Store:
 
     url: str
     engine: Engine
+    _identity: Identity | None = field(default=None, repr=False, compare=False)
+    # Sent with this store's NOTIFYs, so that its own watcher can skip its own commits.
+    token: str = field(default_factory=lambda: uuid.uuid4().hex, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.is_sqlite:
+            event.listen(self.engine, "after_cursor_execute", self._check_deleted)
+
+    def _check_deleted(self, _conn, cursor, statement, parameters, _context,  # type: ignore[no-untyped-def]
+                       executemany: bool) -> None:
+        if self._identity is None or not self._identity.member or not ORM_DELETE.match(statement):
+            return
+        if cursor.rowcount < (len(parameters) if executemany else 1):
+            raise NotAllowed(_("You may only change your own codings."))
 
     @property
     def is_sqlite(self) -> bool:
         return is_sqlite(self.url)
 
+    def identity(self) -> Identity:
+        """Who this store's connections act as on a team store (read once, then kept)."""
+        if self._identity is None:
+            if self.is_sqlite:
+                self._identity = Identity(team=False)
+            else:
+                with self.read_core() as connection, \
+                        connection.connection.driver_connection.cursor() as cursor:
+                    self._identity = read_identity(cursor)
+        return self._identity
+
+    def forget_identity(self) -> None:
+        self._identity = None
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction that writes: committed on success, rolled back on any error."""
         from sqlalchemy.orm import Session  # the ORM costs 0.1 s to import; see read_core()
+        from sqlalchemy.orm.exc import StaleDataError
 
-        with self.translated_errors(), \
-                Session(bind=self.engine.execution_options(**{WRITE: True}),
-                        expire_on_commit=False) as session, session.begin():
-            yield session
+        if not self.is_sqlite:
+            self.identity()  # read once: refusals below depend on it
+        try:
+            with self.translated_errors(), \
+                    Session(bind=self.engine.execution_options(**{WRITE: True}),
+                            expire_on_commit=False) as session, session.begin():
+                yield session
+                # Delivered at commit, to listeners only then; not after a dry run's rollback.
+                if not self.is_sqlite and session.in_transaction():
+                    session.connection().exec_driver_sql(
+                        f"NOTIFY {CHANGES_CHANNEL}, '{self.token}'")
+        except StaleDataError as exc:
+            # Row-level security hides another coder's row from UPDATE and DELETE.
+            if self.identity().member:
+                raise NotAllowed(_("You may only change your own codings.")) from exc
+            raise
 
     def run_write(self, work: Callable[[Session], Result], *,
                   attempts: int = WRITE_ATTEMPTS) -> Result:

@@ -16,6 +16,7 @@ from qualcode.store.mounts import network_warning
 from qualcode.tui.config import Config, load_config
 from qualcode.tui.jump import Jump
 from qualcode.tui.keys import Translated, binding_key_name
+from qualcode.tui.live import LiveUpdates
 from qualcode.tui.screens.coder import CoderScreen
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.documents import DocumentsScreen
@@ -29,7 +30,8 @@ class QualcodeApp(Translated, App[None]):
     BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True)]
 
     def __init__(self, store: Store, config: Config, *, coder: str | None = None,
-                 document: str | None = None, mount_table: str | None = None) -> None:
+                 document: str | None = None, mount_table: str | None = None,
+                 coder_fixed: bool = False) -> None:
         super().__init__()
         self.store = store
         self.store_warning = network_warning(store.url, mount_table)
@@ -38,6 +40,8 @@ class QualcodeApp(Translated, App[None]):
         self.start_document = document
         self.profile: Profile = STUDY  # the project's own, read when the app starts
         self._coding: CodingScreen | None = None
+        self.coder_fixed = coder_fixed  # a team store: the coder is the database login
+        self.live: LiveUpdates | None = None
 
     def on_mount(self) -> None:
         # What start-up made lives as long as the app: out of the collector's way, so that its
@@ -47,10 +51,16 @@ class QualcodeApp(Translated, App[None]):
             self.set_keymap(self.config.keymap)
         if self.store_warning:
             self.notify(self.store_warning, severity="warning", timeout=15, markup=False)
+        self.live = LiveUpdates(self)
+        self.live.start()
         if self.coder:
             self._start()
         else:
             self.choose_coder(then=self._start)
+
+    def on_unmount(self) -> None:
+        if self.live is not None:
+            self.live.stop()
 
     def _start(self) -> None:
         from qualcode.services.profile import project_profile
@@ -70,6 +80,11 @@ class QualcodeApp(Translated, App[None]):
 
     def choose_coder(self, then: Callable[[], None] | None = None) -> None:
         from qualcode.services.workbench import list_coders
+
+        if self.coder_fixed:
+            self.notify(_("On a team store you code as your database login ({coder}).")
+                        .format(coder=self.coder), severity="warning")
+            return
 
         def chosen(name: str | None) -> None:
             if not name and not self.coder:
@@ -115,5 +130,14 @@ class QualcodeApp(Translated, App[None]):
 
 def make_app(db: str | None = None, *, coder: str | None = None, document: str | None = None,
              config_file: Path | str | None = None) -> QualcodeApp:
+    from qualcode.services.team import acting_coder
+
     config = load_config(Path(config_file) if config_file else None)
-    return QualcodeApp(open_store(db), config, coder=coder, document=document)
+    store = open_store(db)
+    try:
+        team_coder = acting_coder(store, coder) if store.identity().member else None
+    except BaseException:
+        store.close()
+        raise
+    return QualcodeApp(store, config, coder=team_coder or coder, document=document,
+                       coder_fixed=team_coder is not None)
