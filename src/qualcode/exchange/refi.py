@@ -24,6 +24,7 @@ from sqlalchemy import select
 from qualcode import __version__
 from qualcode.errors import InvalidInput
 from qualcode.exchange.positions import CODE_POINTS, UTF16, to_utf16
+from qualcode.i18n import _
 from qualcode.models import (
     Code,
     Coder,
@@ -78,7 +79,7 @@ def codebook_xml(session, namespace: str = CODEBOOK_NS) -> etree._Element:  # ty
     paths = code_paths(session)
     notes = _memo_index(session, "code")
     if not codes:
-        raise InvalidInput("The codebook is empty; there is nothing to export.")
+        raise InvalidInput(_("The codebook is empty; there is nothing to export."))
     root = etree.Element(f"{{{namespace}}}CodeBook", nsmap={None: namespace})
     if namespace == CODEBOOK_NS:
         root.set("origin", f"qualcode {__version__}")
