@@ -153,7 +153,8 @@ def export_project(store: Store, path: Path, name: str | None = None,
             select(Memo).where(Memo.target == "code"))}
         sources = etree.Element(f"{p}Sources")
         documents = list(session.scalars(select(Document).order_by(Document.name)))
-        for doc in counted(documents, len(documents), "writing sources", progress, every=1):
+        for doc in counted(documents, len(documents), _("writing sources"), progress,
+                           every=1):
             counts["codings"] += _source(session, sources, doc, p, paths, coder_guids, files,
                                          notes, doc_notes, positions)
             counts["sources"] += 1

@@ -71,7 +71,7 @@ def import_project(store: Store, path: Path, progress: Progress | None = None) -
                                 positions=decision.counting.label,
                                 positions_reason=decision.reason)
         if decision.warning:
-            report.warnings.append(f"positions: {decision.warning}")
+            report.warnings.append(_("positions: {warning}").format(warning=decision.warning))
         with store.write() as session:
             ids = _Ids(*_write_references(session, project, report))
             for source in counted(project.sources, len(project.sources), _("importing sources"),

@@ -79,7 +79,7 @@ def import_paths(store: Store, paths: list[Path], *, strict: bool = False,
     for number, item in enumerate(prepared):
         try:
             if progress:
-                progress(number, len(prepared), f"storing {item.name}")
+                progress(number, len(prepared), _("storing {name}").format(name=item.name))
             with store.write() as session:
                 report.imported.append(store_document(session, item, actor))
         except UserError as exc:
@@ -96,7 +96,7 @@ def _prepare_all(files: list[Path], folder_manifests: ManifestCache, report: Imp
     taken: dict[str, Prepared] = {}
     for number, path in enumerate(files):
         if progress:
-            progress(number, len(files), f"reading {path.name}")
+            progress(number, len(files), _("reading {name}").format(name=path.name))
         try:
             item = prepare(path, _manifest_for(path.parent, folder_manifests))
         except UserError as exc:
