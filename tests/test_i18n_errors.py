@@ -132,3 +132,18 @@ def test_the_german_messages_are_the_catalogs_not_the_english_ids() -> None:
         assert _("{path}: is empty.").format(path="a.txt") == "a.txt: is empty."
     finally:
         set_interface_language(None)
+
+
+@pytest.mark.parametrize(("lang", "sentence"), [
+    ("de", "ist keine qualcode-Projektdatenbank"),
+    ("en", "is not a qualcode store"),
+])
+def test_a_file_that_is_no_store_is_refused_in_the_interface_language(
+        tmp_path: Path, lang: str, sentence: str) -> None:
+    notes = tmp_path / "Notizen Jörg.db"
+    notes.write_text("Kein „SQLite“ – nur Text über Straßen 🙂\n" * 200, encoding="utf-8")
+    before = notes.read_bytes()
+    result = qualcode("status", db=str(notes), env={"QUALCODE_LANG": lang})
+    assert_user_error(result, str(notes), sentence)
+    assert "Straßen" not in result.err  # the file's contents are never quoted
+    assert notes.read_bytes() == before
