@@ -145,7 +145,7 @@ def _load(session: Session, selection: Selection):  # type: ignore[no-untyped-de
         raise InvalidInput(_("Agreement needs at least two coders (--coders A,B)."))
     if selection.unit not in UNITS:
         raise InvalidInput(_("--unit must be one of {choices}, not {unit!r}.")
-                           .format(choices=', '.join(UNITS), unit=selection.unit))
+                           .format(choices=", ".join(UNITS), unit=selection.unit))
     if not 0 < selection.overlap <= 1:
         raise InvalidInput(_("--overlap must be a share between 0 and 1, such as 0.9."))
     coder_ids = [find_coder(session, name).id for name in selection.coders]

@@ -75,7 +75,7 @@ def profile_from(data: Any, where: str) -> Profile:
     language = str(top.get("export_language", "de"))
     if language not in LANGUAGES:
         raise InvalidInput(_("{where}: export_language must be one of {choices}.")
-                           .format(where=where, choices=', '.join(LANGUAGES)))
+                           .format(where=where, choices=", ".join(LANGUAGES)))
     shown = {what: tuple(str(v) for v in _list(top.get(what, []), where, what))
              for what in ("document_list", "quote_columns")}
     for what, chosen in shown.items():
@@ -114,7 +114,7 @@ def _variable(item: Any, where: str, number: int) -> Variable:
     kind = str(fields.get("kind", "text"))
     if kind not in KINDS:
         raise InvalidInput(_("{where}: variable {name!r}: kind must be one of {choices}.")
-                           .format(where=where, name=name, choices=', '.join(KINDS)))
+                           .format(where=where, name=name, choices=", ".join(KINDS)))
     values = tuple(str(v) for v in _list(fields.get("values", []), where, f"{name}.values"))
     aliases = {str(k): str(v) for k, v in
                _mapping(fields.get("aliases", {}), where, f"{name}.aliases").items()}

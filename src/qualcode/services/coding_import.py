@@ -274,8 +274,8 @@ def _columns(header: list[str], path: Path) -> dict[str, int]:
     if missing:
         raise InvalidInput(_("{path}: the column {missing!r} is missing (needed: {needed}; "
                              "optional: {optional}).")
-                           .format(path=path, missing=missing[0], needed=', '.join(REQUIRED),
-                                   optional=', '.join(OPTIONAL)))
+                           .format(path=path, missing=missing[0], needed=", ".join(REQUIRED),
+                                   optional=", ".join(OPTIONAL)))
     return {name: names.index(name) for name in (*REQUIRED, *OPTIONAL) if name in names}
 
 

@@ -23,7 +23,7 @@ def set_memo(store: Store, target: str, target_id: int | None, text: str, *, cod
     """Write (or, with empty text, delete) the coder's memo on the target; undoable."""
     if target not in TARGETS:
         raise InvalidInput(_("A memo can be written on {choices}, not on {target!r}.")
-                           .format(choices=', '.join(TARGETS), target=target))
+                           .format(choices=", ".join(TARGETS), target=target))
     with store.write() as session:
         memo = _find(session, target, target_id, coder)
         batch = audit.new_batch()

@@ -23,7 +23,7 @@ def report_language(store: Store, asked: str | None) -> str:
     if asked is not None:
         if asked not in LANGUAGES:
             raise InvalidInput(_("--lang must be one of {choices}, not {asked!r}.")
-                               .format(choices=', '.join(LANGUAGES), asked=asked))
+                               .format(choices=", ".join(LANGUAGES), asked=asked))
         return asked
     with store.read() as session:
         language = profile_in(session).export_language

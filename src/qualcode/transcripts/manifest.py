@@ -188,7 +188,7 @@ def _read_csv(path: Path, text: str, profile: Profile) -> Manifest:
             if entry is None:
                 raise InvalidInput(_("{speakers_path}:{line}: file {file!r} is not in {manifest}.")
                                    .format(speakers_path=speakers_path, line=line,
-                                           file=row.get('file'), manifest=path.name))
+                                           file=row.get("file"), manifest=path.name))
             speaker = _speaker(f"{speakers_path}:{line}",
                                {k: v for k, v in row.items() if k != "file"})
             entry.speakers[normalise_label(speaker.label)] = speaker
@@ -232,7 +232,7 @@ def _check_keys(path: Path, data: dict[str, Any], known: tuple[str, ...], where:
     unknown = [k for k in data if k not in known]
     if unknown:
         raise InvalidInput(_("{where}: unknown field {unknown!r} (known: {choices}).")
-                           .format(where=where, unknown=unknown[0], choices=', '.join(known)))
+                           .format(where=where, unknown=unknown[0], choices=", ".join(known)))
 
 
 def _add(path: Path, entries: dict[str, ManifestEntry], entry: ManifestEntry) -> None:
@@ -257,7 +257,7 @@ def _variable_value(where: str, variable: Variable, value: Any) -> VariableValue
     if stored is None:
         raise InvalidInput(_("{where}: the value of {name} is not one of {choices}.")
                            .format(where=where, name=variable.name,
-                                   choices=', '.join(variable.values)))
+                                   choices=", ".join(variable.values)))
     return VariableValue(variable.name, stored)
 
 

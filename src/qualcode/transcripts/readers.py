@@ -52,7 +52,7 @@ def read_transcript(path: Path) -> RawTranscript:
     if suffix not in SUFFIXES:
         raise InvalidInput(_("{path}: unsupported file type {suffix}; qualcode reads {choices}.")
                            .format(path=path, suffix=suffix or _("(none)"),
-                                   choices=', '.join(sorted(SUFFIXES))))
+                                   choices=", ".join(sorted(SUFFIXES))))
     try:
         size = path.stat().st_size
     except OSError as exc:
