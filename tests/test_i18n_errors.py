@@ -147,3 +147,16 @@ def test_a_file_that_is_no_store_is_refused_in_the_interface_language(
     assert_user_error(result, str(notes), sentence)
     assert "Straßen" not in result.err  # the file's contents are never quoted
     assert notes.read_bytes() == before
+
+
+@pytest.mark.parametrize(("locale", "sentence"), [
+    ("de_DE.UTF-8", "Diese Datei oder diesen Ordner gibt es nicht."),
+    ("C", "no such file or folder."),
+])
+def test_without_qualcode_lang_the_locale_chooses_the_language(
+        store: Path, tmp_path: Path, locale: str, sentence: str) -> None:
+    missing = tmp_path / "Gruppendiskussion_Straßenbahn.txt"
+    env = {"QUALCODE_LANG": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": locale,
+           "QUALCODE_CONFIG": str(tmp_path / "keine-Einstellungen.toml")}
+    result = qualcode("import", "transcripts", str(missing), db=str(store), env=env)
+    assert_user_error(result, str(missing), sentence)
