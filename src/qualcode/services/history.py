@@ -114,7 +114,8 @@ def _revert(session: Session, actor: str, batch: str, kind: str) -> Reverted:
     session.add(AuditEntry(actor=actor, action=kind, entity=MARKER, entity_id=None,
                            batch=new_batch, before=None, after=json.dumps({"reverts": batch})))
     session.flush()
-    description = f"{kind}: {entries[-1].action} of {len(entries)} {entries[-1].entity}"
+    description = _("{kind}: {action} of {n} {entity}").format(
+        kind=kind, action=entries[-1].action, n=len(entries), entity=entries[-1].entity)
     return Reverted(new_batch, batch, len(entries), description)
 
 

@@ -114,7 +114,7 @@ def _read_yaml(path: Path, text: str, profile: Profile) -> Manifest:
         if not isinstance(row, dict):
             raise InvalidInput(_("{path}: document entry {number} is not a mapping.")
                                .format(path=path, number=number))
-        where = f"{path}: document {row.get('file', number)!s}"
+        where = _("{path}: document {file!s}").format(path=path, file=row.get("file", number))
         fields = _fields(profile)
         _check_keys(path, row, (*fields, "speakers", "variables"), where)
         entry = _entry(where, {k: v for k, v in row.items() if k in fields},
@@ -131,7 +131,8 @@ def _read_yaml(path: Path, text: str, profile: Profile) -> Manifest:
                 raise InvalidInput(_("{where}, speaker {label}: the details must be a mapping "
                                      "(role, name, organisation, consent, pseudonym).")
                                    .format(where=where, label=label))
-            _check_keys(path, details, SPEAKER_FIELDS[1:], f"{where}, speaker {label}")
+            _check_keys(path, details, SPEAKER_FIELDS[1:], _("{where}, speaker {label}")
+                        .format(where=where, label=label))
             entry.speakers[normalise_label(str(label))] = _speaker(
                 where, {"label": str(label), **details})
         _add(path, entries, entry)
