@@ -7,6 +7,8 @@ with status 2; they never show a traceback for it.
 
 from __future__ import annotations
 
+from qualcode.i18n import ngettext
+
 
 class QualcodeError(Exception):
     """Base class of every error qualcode raises on purpose."""
@@ -31,8 +33,9 @@ class CodebookError(UserError):
         self.path = path
         self.problems = problems
         count = len(problems)
-        head = f"{path}: the codebook has {count} problem{'s' if count != 1 else ''}"
-        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in problems))
+        head = ngettext("{path}: the codebook has {n} problem:",
+                        "{path}: the codebook has {n} problems:", count).format(path=path, n=count)
+        super().__init__(head + "\n" + "\n".join(f"  {p}" for p in problems))
 
 
 class StoreError(QualcodeError):

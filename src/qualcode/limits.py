@@ -12,6 +12,7 @@ from __future__ import annotations
 import zipfile
 
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _
 
 MIB = 1024 * 1024
 # Compressed text rarely shrinks below a 20th; a member past this ratio is a zip bomb.
@@ -25,22 +26,26 @@ def guard_zip(archive: zipfile.ZipFile, where: str, *, max_member: int, max_tota
     """Refuse an archive whose members are too many, too large or expand suspiciously."""
     members = archive.infolist()
     if len(members) > max_members:
-        raise InvalidInput(f"{where}: the archive holds {len(members):,} files, more than the "
-                           f"limit of {max_members:,}.")
+        raise InvalidInput(_("{where}: the archive holds {n:,} files, more than the limit of "
+                             "{limit:,}.")
+                           .format(where=where, n=len(members), limit=max_members))
     total = 0
     for member in members:
         size = member.file_size
         if size > max_member:
-            raise InvalidInput(f"{where}: an archive member expands to {_mib(size)}, more than "
-                               f"the limit of {_mib(max_member)}.")
+            raise InvalidInput(_("{where}: an archive member expands to {size}, more than the "
+                                 "limit of {limit}.")
+                               .format(where=where, size=_mib(size), limit=_mib(max_member)))
         ratio = size // max(member.compress_size, 1)
         if size >= RATIO_CHECKED_FROM and ratio > MAX_COMPRESSION_RATIO:
-            raise InvalidInput(f"{where}: an archive member expands {ratio:,} times (more than "
-                               f"{MAX_COMPRESSION_RATIO} times is refused as a zip bomb).")
+            raise InvalidInput(_("{where}: an archive member expands {ratio:,} times (more than "
+                                 "{limit} times is refused as a zip bomb).")
+                               .format(where=where, ratio=ratio, limit=MAX_COMPRESSION_RATIO))
         total += size
     if total > max_total:
-        raise InvalidInput(f"{where}: the archive expands to {_mib(total)}, more than the limit "
-                           f"of {_mib(max_total)}.")
+        raise InvalidInput(_("{where}: the archive expands to {size}, more than the limit of "
+                             "{limit}.")
+                           .format(where=where, size=_mib(total), limit=_mib(max_total)))
 
 
 def open_zip(path: object, where: str, *, max_member: int, max_total: int) -> zipfile.ZipFile:
@@ -48,7 +53,8 @@ def open_zip(path: object, where: str, *, max_member: int, max_total: int) -> zi
     try:
         archive = zipfile.ZipFile(path)  # type: ignore[arg-type]
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InvalidInput(f"{where}: is not a readable zip archive.") from exc
+        raise InvalidInput(_("{where}: is not a readable zip archive.")
+                           .format(where=where)) from exc
     try:
         guard_zip(archive, where, max_member=max_member, max_total=max_total)
     except BaseException:

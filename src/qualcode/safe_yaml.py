@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import yaml
 from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
 
+from qualcode.i18n import _
 from qualcode.limits import MAX_YAML_DEPTH
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -30,13 +31,14 @@ def refusal(text: str, *, max_depth: int = MAX_YAML_DEPTH) -> Refusal | None:
     depth = 0
     for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
-            return Refusal(_line(event), "uses a YAML anchor or alias (& or *), which is not "
-                                         "allowed here; write the value out")
+            return Refusal(_line(event), _("uses a YAML anchor or alias (& or *), which is not "
+                                           "allowed here; write the value out"))
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > max_depth:
-                return Refusal(_line(event), f"nests lists and mappings deeper than the limit "
-                                             f"of {max_depth} levels", "depth")
+                return Refusal(_line(event), _("nests lists and mappings deeper than the limit of "
+                                               "{max_depth} levels")
+                                             .format(max_depth=max_depth), "depth")
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
     return None

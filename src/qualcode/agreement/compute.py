@@ -21,6 +21,7 @@ from qualcode.agreement.results import (
 from qualcode.agreement.segments import segment_agreement, segment_disagreements
 from qualcode.agreement.units import DocumentUnits, Span, UnitRows, paragraph_units, unit_rows
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _
 from qualcode.models import Coding, Document, Segment
 from qualcode.store import Store
 from qualcode.store.lookup import code_paths, current_version, find_code, find_coder
@@ -141,11 +142,12 @@ def _summary(results: list[CodeAgreement], pooled: CodeAgreement | None) -> Summ
 
 def _load(session: Session, selection: Selection):  # type: ignore[no-untyped-def]
     if len(selection.coders) < 2:
-        raise InvalidInput("Agreement needs at least two coders (--coders A,B).")
+        raise InvalidInput(_("Agreement needs at least two coders (--coders A,B)."))
     if selection.unit not in UNITS:
-        raise InvalidInput(f"--unit must be one of {', '.join(UNITS)}, not {selection.unit!r}.")
+        raise InvalidInput(_("--unit must be one of {choices}, not {unit!r}.")
+                           .format(choices=", ".join(UNITS), unit=selection.unit))
     if not 0 < selection.overlap <= 1:
-        raise InvalidInput("--overlap must be a share between 0 and 1, such as 0.9.")
+        raise InvalidInput(_("--overlap must be a share between 0 and 1, such as 0.9."))
     coder_ids = [find_coder(session, name).id for name in selection.coders]
     paths = code_paths(session)
     wanted_docs = select(Document).order_by(Document.name)
@@ -154,7 +156,7 @@ def _load(session: Session, selection: Selection):  # type: ignore[no-untyped-de
     documents = list(session.scalars(wanted_docs))
     missing = set(selection.documents) - {d.name for d in documents}
     if missing:
-        raise InvalidInput(f"There is no document {sorted(missing)[0]!r}.")
+        raise InvalidInput(_("There is no document {name!r}.").format(name=sorted(missing)[0]))
     if selection.codes:
         code_ids = sorted({find_code(session, ref).id for ref in selection.codes},
                           key=lambda cid: paths[cid])

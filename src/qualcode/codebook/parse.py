@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from qualcode import safe_yaml
 from qualcode.codebook.spec import CodebookSpec, CodeSpec
 from qualcode.errors import CodebookError
+from qualcode.i18n import _
 from qualcode.limits import MAX_YAML_BYTES, MIB
 
 TOP_FIELDS = {"title", "description", "codes"}
@@ -30,15 +31,18 @@ def read_codebook(path: str | Path) -> CodebookSpec:
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
-            raise CodebookError(str(path), [f"{path}: is {size // MIB} MB, over the limit of "
-                                            f"{MAX_YAML_BYTES // MIB} MB for a codebook"])
+            raise CodebookError(str(path), [_("{path}: is {size} MB, over the limit of {limit} MB "
+                                              "for a codebook")
+                                            .format(path=path, size=size // MIB,
+                                                    limit=MAX_YAML_BYTES // MIB)])
         raw = path.read_bytes()
     except OSError as exc:
-        raise CodebookError(str(path), [f"{path}: cannot be read ({exc.strerror})"]) from exc
+        raise CodebookError(str(path), [_("{path}: cannot be read ({strerror})")
+                                        .format(path=path, strerror=exc.strerror)]) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CodebookError(str(path), [f"{path}: is not UTF-8 text"]) from exc
+        raise CodebookError(str(path), [_("{path}: is not UTF-8 text").format(path=path)]) from exc
     return parse_codebook(text, str(path))
 
 
@@ -46,7 +50,8 @@ def parse_codebook(text: str, source: str = "<codebook>") -> CodebookSpec:
     parser = _Parser(source)
     spec = parser.parse(text)
     if parser.problems or spec is None:
-        raise CodebookError(source, parser.problems or [f"{source}: is empty"])
+        raise CodebookError(source, parser.problems or [_("{source}: is empty")
+                                                        .format(source=source)])
     return spec
 
 
@@ -62,8 +67,8 @@ class _Parser:
 
     def parse(self, text: str) -> CodebookSpec | None:
         if len(text) > MAX_YAML_BYTES:
-            self.problems.append(f"{self.source}: is over the limit of {MAX_YAML_BYTES // MIB} "
-                                 "MB for a codebook")
+            self.problems.append(_("{source}: is over the limit of {limit} MB for a codebook")
+                                 .format(source=self.source, limit=MAX_YAML_BYTES // MIB))
             return None
         try:
             refused = safe_yaml.refusal(text)
@@ -75,17 +80,18 @@ class _Parser:
             mark = getattr(exc, "problem_mark", None)
             line = f":{mark.line + 1}" if mark is not None else ""
             reason = getattr(exc, "problem", None) or str(exc)
-            self.problems.append(f"{self.source}{line}: is not valid YAML ({reason})")
+            self.problems.append(_("{source}{line}: is not valid YAML ({reason})")
+                                 .format(source=self.source, line=line, reason=reason))
             return None
         if root is None:
             return None
         if not isinstance(root, MappingNode):
-            self.problem(root, "a codebook must be a mapping with a 'codes' list")
+            self.problem(root, _("a codebook must be a mapping with a 'codes' list"))
             return None
-        fields = self.mapping(root, TOP_FIELDS, "the codebook")
+        fields = self.mapping(root, TOP_FIELDS, _("the codebook"))
         codes_node = fields.get("codes")
         if codes_node is None:
-            self.problem(root, "the codebook has no 'codes' list")
+            self.problem(root, _("the codebook has no 'codes' list"))
             return None
         codes = self.code_list(codes_node)
         return CodebookSpec(self.text(fields.get("title")), self.text(fields.get("description")),
@@ -97,9 +103,11 @@ class _Parser:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
             if key not in allowed:
                 known = ", ".join(sorted(allowed))
-                self.problem(key_node, f"unknown field {key!r} in {what} (known fields: {known})")
+                self.problem(key_node, _("unknown field {key!r} in {what} (known fields: {known})")
+                                       .format(key=key, what=what, known=known))
             elif key in fields:
-                self.problem(key_node, f"field {key!r} appears twice in {what}")
+                self.problem(key_node, _("field {key!r} appears twice in {what}")
+                                       .format(key=key, what=what))
             else:
                 fields[key] = value_node
         return fields
@@ -108,15 +116,17 @@ class _Parser:
         if isinstance(node, ScalarNode) and node.value in ("", "~", "null"):
             return []
         if not isinstance(node, SequenceNode):
-            self.problem(node, "'codes' must be a list of codes")
+            self.problem(node, _("'codes' must be a list of codes"))
             return []
         codes = [c for c in (self.code(item) for item in node.value) if c is not None]
         seen: dict[str, int] = {}
         for code in codes:
             if code.name in seen:
                 self.problems.append(
-                    f"{self.source}:{code.line}: duplicate code name {code.name!r} under one "
-                    f"parent (first on line {seen[code.name]})"
+                    _("{source}:{line}: duplicate code name {name!r} under one parent (first on "
+                      "line {first})")
+                    .format(source=self.source, line=code.line, name=code.name,
+                            first=seen[code.name])
                 )
             else:
                 seen[code.name] = code.line
@@ -124,16 +134,16 @@ class _Parser:
 
     def code(self, node: Node) -> CodeSpec | None:
         if not isinstance(node, MappingNode):
-            self.problem(node, "each code must be a mapping with at least a 'name'")
+            self.problem(node, _("each code must be a mapping with at least a 'name'"))
             return None
         line = node.start_mark.line + 1
-        fields = self.mapping(node, CODE_FIELDS, "a code")
+        fields = self.mapping(node, CODE_FIELDS, _("a code"))
         name = (self.text(fields.get("name")) or "").strip()
         if not name:
-            self.problem(fields.get("name", node), "a code has an empty or missing name")
+            self.problem(fields.get("name", node), _("a code has an empty or missing name"))
         elif "/" in name:
-            self.problem(fields["name"], f"the code name {name!r} contains '/', which separates "
-                                         "code paths")
+            self.problem(fields["name"], _("the code name {name!r} contains '/', which "
+                                           "separates code paths").format(name=name))
         spec = CodeSpec(
             name=name,
             line=line,
@@ -151,12 +161,12 @@ class _Parser:
         if node is None:
             return None
         if not isinstance(node, ScalarNode):
-            self.problem(node, "expected a text value here")
+            self.problem(node, _("expected a text value here"))
             return None
         value = node.value.strip()
         if "\x00" in value or (not value.isascii() and not _utf8(value)):
-            self.problem(node, "an escaped NUL (\\0) or lone surrogate (\\uD800 to \\uDFFF) "
-                               "is not text")
+            self.problem(node, _("an escaped NUL (\\0) or lone surrogate (\\uD800 to \\uDFFF) is "
+                                 "not text"))
             return None
         return value or None
 
@@ -168,7 +178,7 @@ class _Parser:
             return [value] if value else []
         if isinstance(node, SequenceNode):
             return [v for v in (self.text(item) for item in node.value) if v]
-        self.problem(node, "'formerly' must be a name or a list of names")
+        self.problem(node, _("'formerly' must be a name or a list of names"))
         return []
 
     def colour(self, node: Node | None) -> str | None:
@@ -176,7 +186,8 @@ class _Parser:
         if value is None:
             return None
         if not COLOUR.match(value):
-            self.problem(node, f"bad colour {value!r}: use #RRGGBB, for example '#1F77B4'")
+            self.problem(node, _("bad colour {value!r}: use #RRGGBB, for example '#1F77B4'")
+                               .format(value=value))
             return None
         if len(value) == 4:
             value = "#" + "".join(ch * 2 for ch in value[1:])
@@ -187,12 +198,14 @@ class _Parser:
         if value is None:
             return None
         if not HOTKEY.match(value):
-            self.problem(node, f"bad key {value!r} for code {name!r}: one letter or digit")
+            self.problem(node, _("bad key {value!r} for code {name!r}: one letter or digit")
+                               .format(value=value, name=name))
             return None
         assert node is not None
         line = node.start_mark.line + 1
         if value in self.hotkeys:
-            self.problem(node, f"key {value!r} is used twice (first on line {self.hotkeys[value]})")
+            self.problem(node, _("key {value!r} is used twice (first on line {first})")
+                               .format(value=value, first=self.hotkeys[value]))
             return None
         self.hotkeys[value] = line
         return value

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcode.codebook.spec import CodebookSpec, CodeSpec
+from qualcode.i18n import _
 from qualcode.models import Code, Coding
 from qualcode.store import Store, audit
 from qualcode.store.lookup import code_paths
@@ -34,11 +35,13 @@ class LoadReport:
     kept: list[tuple[str, int]] = field(default_factory=list)
 
     def summary(self) -> str:
-        parts = [f"{len(self.added)} added", f"{len(self.updated)} updated",
-                 f"{len(self.moved)} renamed or moved", f"{len(self.unchanged)} unchanged",
-                 f"{len(self.removed)} removed"]
+        parts = [_("{n} added").format(n=len(self.added)),
+                 _("{n} updated").format(n=len(self.updated)),
+                 _("{n} renamed or moved").format(n=len(self.moved)),
+                 _("{n} unchanged").format(n=len(self.unchanged)),
+                 _("{n} removed").format(n=len(self.removed))]
         if self.kept:
-            parts.append(f"{len(self.kept)} kept because they have codings")
+            parts.append(_("{n} kept because they have codings").format(n=len(self.kept)))
         return ", ".join(parts)
 
 
@@ -82,7 +85,7 @@ class _Loader:
                 matches[path] = cid
                 taken.add(cid)
 
-        for path, _ in items:
+        for path, _spec in items:
             take(path, by_path.get(path))
         for path, spec in items:
             for old in spec.formerly:

@@ -17,6 +17,7 @@ from typing import IO
 from lxml import etree
 
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _
 from qualcode.limits import MIB, open_zip
 
 MAX_SOURCE = 50 * MIB  # one source text, as for a transcript file
@@ -38,7 +39,8 @@ def _mib(size: int) -> str:
 
 def check_size(size: int, limit: int, what: str) -> None:
     if size > limit:
-        raise InvalidInput(f"{what} is {_mib(size)}, more than the limit of {_mib(limit)}.")
+        raise InvalidInput(_("{what} is {size}, more than the limit of {limit}.")
+                           .format(what=what, size=_mib(size), limit=_mib(limit)))
 
 
 def events(stream: IO[bytes], where: str) -> Iterator[tuple[str, etree._Element, int]]:
@@ -54,30 +56,35 @@ def events(stream: IO[bytes], where: str) -> Iterator[tuple[str, etree._Element,
                     _refuse_dtd(element, where)
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise InvalidInput(f"{where}: elements nest more than {MAX_DEPTH} deep "
-                                       f"(line {element.sourceline}).")
+                    raise InvalidInput(_("{where}: elements nest more than {limit} deep (line "
+                                         "{sourceline}).")
+                                       .format(where=where, limit=MAX_DEPTH,
+                                               sourceline=element.sourceline))
                 yield event, element, depth
             else:
                 yield event, element, depth
                 depth -= 1
     except etree.XMLSyntaxError as exc:
-        raise InvalidInput(f"{where}: {_syntax_problem(str(exc))} (line {exc.lineno}).") from exc
+        raise InvalidInput(_("{where}: {problem} (line {lineno}).")
+                           .format(where=where, problem=_syntax_problem(str(exc)),
+                                   lineno=exc.lineno)) from exc
 
 
 def _syntax_problem(message: str) -> str:
     """libxml2's own limits (without XML_PARSE_HUGE) in a plain sentence."""
     if "depth" in message.lower():
-        return f"elements nest more than {MAX_DEPTH} deep"
+        return _("elements nest more than {limit} deep").format(limit=MAX_DEPTH)
     if "Resource limit" in message or "huge" in message.lower():
-        return f"holds a text, name or attribute longer than {_mib(MAX_XML_TEXT)}"
-    return "is not well-formed XML"
+        return _("holds a text, name or attribute longer than {limit}").format(
+            limit=_mib(MAX_XML_TEXT))
+    return _("is not well-formed XML")
 
 
 def _refuse_dtd(element: etree._Element, where: str) -> None:
     info = element.getroottree().docinfo
     if info.doctype or info.internalDTD is not None:
-        raise InvalidInput(f"{where}: declares a DTD (entities), which REFI-QDA files do not "
-                           "use; it is refused.")
+        raise InvalidInput(_("{where}: declares a DTD (entities), which REFI-QDA files do not "
+                             "use; it is refused.").format(where=where))
 
 
 def parse_tree(stream: IO[bytes], where: str) -> etree._Element:
@@ -87,7 +94,7 @@ def parse_tree(stream: IO[bytes], where: str) -> etree._Element:
         if event == "end" and depth == 1:
             root = element
     if root is None or not isinstance(root.tag, str):
-        raise InvalidInput(f"{where}: holds no XML element.")
+        raise InvalidInput(_("{where}: holds no XML element.").format(where=where))
     return root
 
 
@@ -102,7 +109,7 @@ class Container:
         self.path = path
         self.zip: zipfile.ZipFile | None = None
         if not path.is_file():
-            raise InvalidInput(f"{path}: no such file.")
+            raise InvalidInput(_("{path}: no such file.").format(path=path))
         if zipfile.is_zipfile(path):
             self._open_zip(path)
         elif path.suffix.lower() == ".qde":
@@ -110,19 +117,21 @@ class Container:
             self.folder = path.resolve().parent
             check_size(path.stat().st_size, MAX_PROJECT_XML, f"{path}")
         else:
-            raise InvalidInput(f"{path}: is not a REFI-QDA project (not a zip archive).")
+            raise InvalidInput(_("{path}: is not a REFI-QDA project (not a zip archive).")
+                               .format(path=path))
 
     def _open_zip(self, path: Path) -> None:
         try:
             self.zip = open_zip(path, str(path), max_member=MAX_PROJECT_XML,
                                 max_total=MAX_ARCHIVE)
         except (*DAMAGED, NotImplementedError, ValueError) as exc:  # open_zip lets these pass
-            raise InvalidInput(f"{path}: is not a readable zip archive.") from exc
+            raise InvalidInput(_("{path}: is not a readable zip archive.")
+                               .format(path=path)) from exc
         names = [n for n in self.zip.namelist() if n.lower().endswith(".qde")
                  and "/" not in n.strip("/")]
         if not names:
             self.zip.close()
-            raise InvalidInput(f"{path}: has no project file (.qde) inside.")
+            raise InvalidInput(_("{path}: has no project file (.qde) inside.").format(path=path))
         self.qde = "project.qde" if "project.qde" in names else sorted(names)[0]
         self.members = {n.lower(): n for n in self.zip.namelist()}
 
@@ -139,12 +148,14 @@ class Container:
         try:
             stream = self.zip.open(self.qde) if self.zip else self.path.open("rb")
         except (*DAMAGED, NotImplementedError, ValueError) as exc:  # ValueError: a bad name
-            raise InvalidInput(f"{self.where}: cannot be read (damaged archive).") from exc
+            raise InvalidInput(_("{where}: cannot be read (damaged archive).")
+                               .format(where=self.where)) from exc
         with stream:
             try:
                 yield stream
             except DAMAGED as exc:
-                raise InvalidInput(f"{self.where}: cannot be read (damaged archive).") from exc
+                raise InvalidInput(_("{where}: cannot be read (damaged archive).")
+                                   .format(where=self.where)) from exc
 
     def read_source(self, reference: str, source: str) -> tuple[str | None, str | None]:
         """The text behind a ``plainTextPath`` (None when a bare .qde's folder lacks it), and
@@ -154,16 +165,18 @@ class Container:
         relative = PurePosixPath(name.replace("\\", "/"))
         if ("://" in name or relative.is_absolute() or ".." in relative.parts
                 or name[1:2] == ":" or not name.strip("/")):
-            raise InvalidInput(f"{self.path}: the path of source {source!r} leaves the "
-                               f"{'archive' if self.zip else 'folder'}; only files inside it "
-                               "can be imported.")
+            leaves = (_("{path}: the path of source {source!r} leaves the archive; only files "
+                        "inside it can be imported.") if self.zip else
+                      _("{path}: the path of source {source!r} leaves the folder; only files "
+                        "inside it can be imported."))
+            raise InvalidInput(leaves.format(path=self.path, source=source))
         data = self._zip_member(relative) if self.zip else self._beside(relative)
         if data is None and self.zip is not None:
-            raise InvalidInput(f"{self.path}: the text of source {source!r} ({name}) is not "
-                               "in the archive.")
-        note = None if internal else (f"source {source!r}: its plainTextPath has no "
-                                      "internal:// prefix; read from the file of that name "
-                                      "inside the project.")
+            raise InvalidInput(_("{path}: the text of source {source!r} ({name}) is not in the "
+                                 "archive.").format(path=self.path, source=source, name=name))
+        note = None if internal else (_("source {source!r}: its plainTextPath has no internal:// "
+                                        "prefix; read from the file of that name inside the "
+                                        "project.").format(source=source))
         return (read_text(data) if data is not None else None), note
 
     def _zip_member(self, relative: PurePosixPath) -> bytes | None:
@@ -171,12 +184,14 @@ class Container:
             member = self.members.get(f"{folder}{relative}".lower())
             if member is not None:
                 info = self.zip.getinfo(member)  # type: ignore[union-attr]
-                check_size(info.file_size, MAX_SOURCE, f"{self.path}: the source file {member}")
+                check_size(info.file_size, MAX_SOURCE, _("{path}: the source file {member}")
+                                                       .format(path=self.path, member=member))
                 try:
                     return self.zip.read(member)  # type: ignore[union-attr]
                 except (*DAMAGED, NotImplementedError, ValueError) as exc:
-                    raise InvalidInput(f"{self.path}: the source file {member} cannot be "
-                                       "read (damaged archive).") from exc
+                    raise InvalidInput(_("{path}: the source file {member} cannot be read "
+                                         "(damaged archive).")
+                                       .format(path=self.path, member=member)) from exc
         return None
 
     def _beside(self, relative: PurePosixPath) -> bytes | None:
@@ -188,5 +203,6 @@ class Container:
             try:
                 return candidate.read_bytes()
             except OSError as exc:
-                raise InvalidInput(f"{candidate}: cannot be read ({exc.strerror}).") from exc
+                raise InvalidInput(_("{candidate}: cannot be read ({strerror}).")
+                                   .format(candidate=candidate, strerror=exc.strerror)) from exc
         return None

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-CODE_POINTS = "code points"
-UTF16 = "UTF-16 code units"
+from qualcode.i18n import N_, _
+
+CODE_POINTS = N_("code points")
+UTF16 = N_("UTF-16 code units")
 ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 CRLF = re.compile("\r\n")
 # Fewer selections than this that tell the countings apart decide nothing.
@@ -38,7 +40,8 @@ class Counting:
 
     @property
     def label(self) -> str:
-        return self.unit + (", \\r\\n as one" if self.crlf_as_one else "")
+        unit = _(self.unit)
+        return _("{unit}, \\r\\n as one").format(unit=unit) if self.crlf_as_one else unit
 
 
 COUNTINGS = tuple(Counting(unit, one) for one in (False, True) for unit in (CODE_POINTS, UTF16))
@@ -150,35 +153,41 @@ class Decision:
 def decide(origin: str, evidence: Evidence) -> Decision:
     """The counting to read a file with, why, and a warning when the evidence is unclear."""
     said = counting_of_origin(origin)
-    named = f"origin {origin!r}" if origin else "no origin"
+    named = _("origin {origin!r}").format(origin=origin) if origin else _("no origin")
     if origin.lower().startswith("qualcode"):
-        return Decision(said, f"{named}: qualcode names the counting it writes")
+        return Decision(said, _("{named}: qualcode names the counting it writes")
+                              .format(named=named))
     if not evidence.telling:
-        return Decision(said, "all countings agree for every selection (none follows a "
-                              "character beyond the Basic Multilingual Plane or a \\r\\n)")
+        return Decision(said, _("all countings agree for every selection (none follows a "
+                                "character beyond the Basic Multilingual Plane or a \\r\\n)"))
     fits, telling = evidence.fits, evidence.telling
-    summary = (f"of {telling} telling selections, " + ", ".join(
-        f"{fits[c]} fit word boundaries as {c.label}" for c in COUNTINGS))
+    summary = (_("of {telling} telling selections, ").format(telling=telling) + ", ".join(
+        _("{fits} fit word boundaries as {label}")
+        .format(fits=fits[c], label=c.label) for c in COUNTINGS))
     others = sorted((c for c in COUNTINGS if c != said),
                     key=lambda c: (fits[c], c.unit == said.unit), reverse=True)
     possible = [c for c in others if not evidence.invalid[c]]
     if evidence.invalid[said] and possible:
         best = possible[0]
-        return Decision(best, f"{named}, but {evidence.invalid[said]} selections are "
-                              f"impossible as {said.label}; {summary}",
-                        f"the file's origin suggests {said.label}, but its selections only fit "
-                        f"{best.label}; read as {best.label}.")
+        return Decision(best, _("{named}, but {invalid} selections are impossible as {label}; "
+                                "{summary}")
+                              .format(named=named, invalid=evidence.invalid[said],
+                                      label=said.label, summary=summary),
+                        _("the file's origin suggests {label}, but its selections only fit "
+                          "{best}; read as {best}.")
+                        .format(label=said.label, best=best.label))
     if telling < MIN_EVIDENCE:
         return Decision(said, f"{named}; {summary}",
-                        f"too few selections ({telling}) to check that positions are "
-                        f"{said.label} as the file's origin suggests; read so.")
+                        _("too few selections ({telling}) to check that positions are {label} as "
+                          "the file's origin suggests; read so.")
+                        .format(telling=telling, label=said.label))
     best = others[0]
     if fits[said] >= fits[best]:
         return Decision(said, f"{named}; {summary}")
     if (fits[best] - fits[said]) / telling >= MARGIN and fits[best] / telling >= 0.5:
         return Decision(best, f"{named}; {summary}",
-                        f"the file's origin suggests {said.label}, but its selections fit "
-                        f"{best.label} better; read as {best.label}.")
+                        _("the file's origin suggests {label}, but its selections fit {best} "
+                          "better; read as {best}.").format(label=said.label, best=best.label))
     return Decision(said, f"{named}; {summary}",
-                    f"the selections fit no counting clearly; read as {said.label} as the "
-                    "file's origin suggests - check a few codings.")
+                    _("the selections fit no counting clearly; read as {label} as the file's "
+                      "origin suggests - check a few codings.").format(label=said.label))

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from qualcode import __version__
 from qualcode.errors import InvalidInput
 from qualcode.exchange.positions import CODE_POINTS, UTF16, to_utf16
+from qualcode.i18n import _
 from qualcode.models import (
     Code,
     Coder,
@@ -78,7 +79,7 @@ def codebook_xml(session, namespace: str = CODEBOOK_NS) -> etree._Element:  # ty
     paths = code_paths(session)
     notes = _memo_index(session, "code")
     if not codes:
-        raise InvalidInput("The codebook is empty; there is nothing to export.")
+        raise InvalidInput(_("The codebook is empty; there is nothing to export."))
     root = etree.Element(f"{{{namespace}}}CodeBook", nsmap={None: namespace})
     if namespace == CODEBOOK_NS:
         root.set("origin", f"qualcode {__version__}")
@@ -152,7 +153,8 @@ def export_project(store: Store, path: Path, name: str | None = None,
             select(Memo).where(Memo.target == "code"))}
         sources = etree.Element(f"{p}Sources")
         documents = list(session.scalars(select(Document).order_by(Document.name)))
-        for doc in counted(documents, len(documents), "writing sources", progress, every=1):
+        for doc in counted(documents, len(documents), _("writing sources"), progress,
+                           every=1):
             counts["codings"] += _source(session, sources, doc, p, paths, coder_guids, files,
                                          notes, doc_notes, positions)
             counts["sources"] += 1

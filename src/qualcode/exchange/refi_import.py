@@ -27,6 +27,7 @@ from qualcode.exchange.refi_read import (
     read_project,
     source_text,
 )
+from qualcode.i18n import _
 from qualcode.models import Code, Coding, Document, Memo, utcnow
 from qualcode.progress import Progress, counted
 from qualcode.store import Store
@@ -70,10 +71,10 @@ def import_project(store: Store, path: Path, progress: Progress | None = None) -
                                 positions=decision.counting.label,
                                 positions_reason=decision.reason)
         if decision.warning:
-            report.warnings.append(f"positions: {decision.warning}")
+            report.warnings.append(_("positions: {warning}").format(warning=decision.warning))
         with store.write() as session:
             ids = _Ids(*_write_references(session, project, report))
-            for source in counted(project.sources, len(project.sources), "importing sources",
+            for source in counted(project.sources, len(project.sources), _("importing sources"),
                                   progress, every=1):
                 plain = PlainText(source_text(container, source))
                 version_id = _write_source(session, source, plain.text, project, report)
@@ -159,10 +160,11 @@ def _stored_positions(plain: PlainText, counting: Counting, rows, source: Source
     if len(bad):
         first = int(bad[0])
         raise InvalidInput(
-            f"{where}: the selection on line {rows.lines[first]} "
-            f"[{rows.starts[first]}, {rows.ends[first]}) lies outside the text of "
-            f"{source.name!r} or splits a character (0 to {plain.length(counting)} "
-            f"{counting.label}).")
+            _("{where}: the selection on line {line} [{start}, {end}) lies outside the text of "
+              "{name!r} or splits a character (0 to {length} {label}).")
+            .format(where=where, line=rows.lines[first], start=rows.starts[first],
+                    end=rows.ends[first], name=source.name, length=plain.length(counting),
+                    label=counting.label))
     # A selection of only the \r of a \r\n keeps the \n it became.
     return starts, np.maximum(ends, starts + 1)
 
@@ -196,8 +198,8 @@ def _write_codes(session, codes: list[CodeIn], report: ExchangeReport,  # type: 
             ids[code.guid] = existing
             if existing in created:
                 report.codes_same_name += 1
-                report.warnings.append(f"code {path!r}: several codes of this name under the "
-                                       "same parent were merged into one.")
+                report.warnings.append(_("code {path!r}: several codes of this name under the "
+                                         "same parent were merged into one.").format(path=path))
             else:
                 report.codes_merged += 1
             continue
@@ -241,8 +243,8 @@ def _write_source(session, source: SourceIn, text: str, project: Project,  # typ
     if existing is not None:
         version = current_version(session, existing.id)
         if version.text != text:
-            raise InvalidInput(f"A document {source.name!r} exists already with another text; "
-                               "rename one of them first.")
+            raise InvalidInput(_("A document {name!r} exists already with another text; rename "
+                                 "one of them first.").format(name=source.name))
         report.sources_merged += 1
         return version.id
     transcript = split_turns(text.split("\n"))
@@ -270,16 +272,18 @@ def import_codebook(store: Store, path: Path) -> ExchangeReport:
         check_size(path.stat().st_size, MAX_CODEBOOK, str(path))
         stream = path.open("rb")
     except OSError as exc:
-        raise InvalidInput(f"{path}: cannot be read ({exc.strerror}).") from exc
+        raise InvalidInput(_("{path}: cannot be read ({strerror}).")
+                           .format(path=path, strerror=exc.strerror)) from exc
     with stream:
         root = parse_tree(stream, str(path))
     if local(root) != "CodeBook":
-        raise InvalidInput(f"{path}: is not a REFI-QDA codebook (no CodeBook element).")
+        raise InvalidInput(_("{path}: is not a REFI-QDA codebook (no CodeBook element).")
+                           .format(path=path))
     report = ExchangeReport()
     sets = [c for c in root if local(c) == "Sets"]
     if sets and not [c for c in sets[0] if local(c) == "Set"]:
-        report.warnings.append(f"{path}: has an empty <Sets/> element, which the Codebook "
-                               "schema does not allow; imported anyway.")
+        report.warnings.append(_("{path}: has an empty <Sets/> element, which the Codebook schema "
+                                 "does not allow; imported anyway.").format(path=path))
     codes = codebook_codes(root, str(path))
     with store.write() as session:
         _write_codes(session, codes, report)

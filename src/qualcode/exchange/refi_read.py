@@ -24,6 +24,7 @@ from qualcode.errors import InvalidInput
 from qualcode.exchange.container import MAX_HELD, MAX_SOURCE, Container, check_size, events
 from qualcode.exchange.positions import Evidence, PlainText
 from qualcode.exchange.refi import ANCHOR
+from qualcode.i18n import _
 from qualcode.limits import MIB
 
 TEXT_TYPES = {"Text": "text", "Integer": "integer", "Float": "float", "Date": "date",
@@ -118,8 +119,9 @@ def intern(table: dict[str, int], value: str | None) -> int:
 def checked_name(value: str | None, kind: str, where: str, line: int | None) -> str:
     name = (value or "").strip() or "?"
     if len(name) > NAME_LIMITS[kind]:
-        raise InvalidInput(f"{where}: the name of the {kind} on line {line} is longer than "
-                           f"{NAME_LIMITS[kind]} characters.")
+        raise InvalidInput(_("{where}: the name of the {kind} on line {line} is longer than "
+                             "{limit} characters.")
+                           .format(where=where, kind=kind, line=line, limit=NAME_LIMITS[kind]))
     return name
 
 
@@ -140,9 +142,10 @@ def read_project(path: Path) -> tuple[Project, Container]:
 def source_text(container: Container, source: SourceIn) -> str:
     if source.inline is not None:
         return source.inline
-    text, _ = container.read_source(source.reference or "", source.name)
+    text, _where = container.read_source(source.reference or "", source.name)
     if text is None:  # it was there when the project was read
-        raise InvalidInput(f"{container.path}: the text of source {source.name!r} has gone.")
+        raise InvalidInput(_("{path}: the text of source {name!r} has gone.")
+                           .format(path=container.path, name=source.name))
     return text
 
 
@@ -165,8 +168,8 @@ class _Reader:
     def _start(self, element: etree._Element, depth: int) -> None:
         if depth == 1:
             if local(element) != "Project":
-                raise InvalidInput(f"{self.where}: is not a REFI-QDA project (no Project "
-                                   "element).")
+                raise InvalidInput(_("{where}: is not a REFI-QDA project (no Project element).")
+                                   .format(where=self.where))
             self.project.origin = (element.get("origin") or "").strip()[:200]
         elif depth == 2:
             self.section = local(element)
@@ -199,8 +202,9 @@ class _Reader:
     def _hold(self, element: etree._Element) -> None:
         self.held += len(element.text or "") + sum(len(v) for v in element.attrib.values())
         if self.held > MAX_HELD:
-            raise InvalidInput(f"{self.where}: its codebook, notes and inline texts hold more "
-                               f"than {MAX_HELD // MIB} MB, the limit.")
+            raise InvalidInput(_("{where}: its codebook, notes and inline texts hold more than "
+                                 "{limit} MB, the limit.")
+                               .format(where=self.where, limit=MAX_HELD // MIB))
 
     def _item(self, holder: str, element: etree._Element) -> None:
         kind, line = local(element), element.sourceline
@@ -217,8 +221,8 @@ class _Reader:
             text = content.text or "" if content is not None else ""
             project.notes[norm_guid(element.get("guid")) or ""] = text
         elif holder == "Sources" and kind in OTHER_SOURCES:
-            project.warnings.append(f"{kind} {element.get('name')!r} skipped: qualcode codes "
-                                    "text only.")
+            project.warnings.append(_("{kind} {name!r} skipped: qualcode codes text only.")
+                                    .format(kind=kind, name=element.get("name")))
         elif holder == "Sources" and kind == "TextSource" and self.source is not None:
             self._finish_source(element, self.source)
             self.source = None
@@ -236,7 +240,8 @@ class _Reader:
             source.note = norm_guid(element.get("targetGUID"))
         elif kind == "PlainTextContent":
             check_size(len(element.text or ""), MAX_SOURCE,
-                       f"{self.where}: the text of source {source.name!r}")
+                       _("{where}: the text of source {name!r}")
+                       .format(where=self.where, name=source.name))
             source.inline = element.text or ""
 
     def _selection(self, element: etree._Element, source: SourceIn) -> None:
@@ -258,23 +263,28 @@ class _Reader:
 
     def _position(self, element: etree._Element, name: str, line: int,
                   source: SourceIn) -> int:
-        selection = norm_guid(element.get("guid")) or "without GUID"
+        selection = norm_guid(element.get("guid")) or _("without GUID")
         try:
             value = int((element.get(name) or "").strip())
         except ValueError:
-            raise InvalidInput(f"{self.where}: the selection {selection} on line {line} has no "
-                               f"whole-number {name}.") from None
+            raise InvalidInput(_("{where}: the selection {selection} on line {line} has no "
+                                 "whole-number {name}.")
+                               .format(where=self.where, selection=selection, line=line,
+                                       name=name)) from None
         if not 0 <= value <= MAX_POSITION:
-            raise InvalidInput(f"{self.where}: the selection {selection} on line {line} lies "
-                               f"outside the text of {source.name!r}.")
+            raise InvalidInput(_("{where}: the selection {selection} on line {line} lies outside "
+                                 "the text of {name!r}.")
+                               .format(where=self.where, selection=selection, line=line,
+                                       name=source.name))
         return value
 
     def _code_ref(self, coding: etree._Element) -> int:
         ref = child(coding, "CodeRef")
         index = intern(self.project.code_refs, ref.get("targetGUID") if ref is not None else None)
         if index < 0:
-            raise InvalidInput(f"{self.where}: the coding on line {coding.sourceline} names no "
-                               "code (no CodeRef with a targetGUID).")
+            raise InvalidInput(_("{where}: the coding on line {sourceline} names no code (no "
+                                 "CodeRef with a targetGUID).")
+                               .format(where=self.where, sourceline=coding.sourceline))
         return index
 
     def _variable_value(self, element: etree._Element, source: SourceIn) -> None:
@@ -282,28 +292,32 @@ class _Reader:
         var = self.project.variables.get(norm_guid(ref.get("targetGUID")) or "" if ref is not None
                                          else "")
         if var is None:
-            raise InvalidInput(f"{self.where}: source {source.name!r} has a value of an unknown "
-                               f"variable (line {element.sourceline}).")
+            raise InvalidInput(_("{where}: source {name!r} has a value of an unknown variable "
+                                 "(line {sourceline}).")
+                               .format(where=self.where, name=source.name,
+                                       sourceline=element.sourceline))
         held = [c for c in element if local(c).endswith("Value")]
         source.variables[var[0]] = (var[1], held[0].text if held else None)
 
     def _finish_source(self, element: etree._Element, source: SourceIn) -> None:
         reference = element.get("plainTextPath")
         if source.inline is None and not reference:
-            raise InvalidInput(f"{self.where}: source {source.name!r} has no plain text.")
+            raise InvalidInput(_("{where}: source {name!r} has no plain text.")
+                               .format(where=self.where, name=source.name))
         source.reference = reference
         text, notice = (source.inline, None) if source.inline is not None else \
             self.container.read_source(reference or "", source.name)
         if text is None:
             self.project.warnings.append(
-                f"TextSource {source.name!r} skipped: its text file is neither in a sources "
-                "folder beside the .qde nor at its path relative to it.")
+                _("TextSource {name!r} skipped: its text file is neither in a sources folder "
+                  "beside the .qde nor at its path relative to it.").format(name=source.name))
             return
         if notice:
             self.project.notices.append(notice)
         if not unicodedata.is_normalized("NFC", text.replace("\r", "\n")):
-            raise InvalidInput(f"{self.container.path}: the text of source {source.name!r} is "
-                               "not in Unicode NFC, so its positions cannot be kept.")
+            raise InvalidInput(_("{path}: the text of source {name!r} is not in Unicode NFC, so "
+                                 "its positions cannot be kept.")
+                               .format(path=self.container.path, name=source.name))
         rows = source.selections
         self.project.evidence.add(PlainText(text), rows.column("starts"), rows.column("ends"))
         self.project.sources.append(source)
@@ -312,8 +326,8 @@ class _Reader:
         known = {c.guid for c in self.project.codes}
         for guid in self.project.code_refs:
             if guid not in known:
-                raise InvalidInput(f"{self.where}: a coding refers to the code {guid}, which "
-                                   "the codebook does not have.")
+                raise InvalidInput(_("{where}: a coding refers to the code {guid}, which the "
+                                     "codebook does not have.").format(where=self.where, guid=guid))
 
 
 def _parent_is(element: etree._Element, name: str) -> bool:
@@ -335,7 +349,7 @@ def _codes(element: etree._Element, parent: str | None, where: str) -> list[Code
     for code in children(element, "Code"):
         description = child(code, "Description")
         text = description.text or "" if description is not None else ""
-        definition, _, anchor = text.partition("\n\n" + ANCHOR)
+        definition, _sep, anchor = text.partition("\n\n" + ANCHOR)
         note_ref = child(code, "NoteRef")
         item = CodeIn(norm_guid(code.get("guid")) or f"(line {code.sourceline})",
                       checked_name(code.get("name"), "code", where, code.sourceline),

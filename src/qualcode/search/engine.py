@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from qualcode.errors import NotFound
+from qualcode.i18n import _
 from qualcode.models import Document, DocumentVariable, DocumentVersion, Segment, Speaker
 from qualcode.search.lexicon import Lexicon, ensure_lexicon
 from qualcode.search.query import And, Node, Not, Or, Phrase, Prefix, Term, parse_query
@@ -154,7 +155,7 @@ def _apply_filters(session: Session, statement, filters: Filters):  # type: igno
     for name, values in filters.variables.items():
         known = session.scalar(select(DocumentVariable.id).where(DocumentVariable.name == name))
         if known is None:
-            raise NotFound(f"No document has a variable {name!r}.")
+            raise NotFound(_("No document has a variable {name!r}.").format(name=name))
         statement = statement.where(exists().where(
             DocumentVariable.document_id == Document.id, DocumentVariable.name == name,
             DocumentVariable.value.in_(values)))

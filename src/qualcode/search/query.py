@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _
 
 TOKEN = re.compile(r'\s*(?:(?P<phrase>"[^"]*")|(?P<open>\()|(?P<close>\))|(?P<word>[^\s()"]+))')
 WORD = re.compile(r"\w+")
@@ -55,11 +56,11 @@ Node = Term | Prefix | Phrase | And | Or | Not
 def parse_query(text: str) -> Node:
     tokens = _tokens(text)
     if not tokens:
-        raise InvalidInput("The search query is empty.")
+        raise InvalidInput(_("The search query is empty."))
     parser = _Parser(tokens, text)
     node = parser.or_expr()
     if parser.position != len(tokens):
-        raise InvalidInput(f"The search query {text!r} has an unmatched ')'.")
+        raise InvalidInput(_("The search query {text!r} has an unmatched ')'.").format(text=text))
     return node
 
 
@@ -124,35 +125,40 @@ class _Parser:
     def atom(self) -> Node:
         token = self.peek()
         if token is None:
-            raise InvalidInput(f"The search query {self.text!r} ends where a word was expected.")
+            raise InvalidInput(_("The search query {text!r} ends where a word was expected.")
+                               .format(text=self.text))
         self.position += 1
         kind, value = token
         if kind == "open":
             node = self.or_expr()
             if self.peek() != ("close", ")"):
-                raise InvalidInput(f"The search query {self.text!r} has an unclosed '('.")
+                raise InvalidInput(_("The search query {text!r} has an unclosed '('.")
+                                   .format(text=self.text))
             self.position += 1
             return node
         if kind == "phrase":
             words = tuple(w.lower() for w in WORD.findall(value))
             if not words:
-                raise InvalidInput(f"The search query {self.text!r} has an empty phrase.")
+                raise InvalidInput(_("The search query {text!r} has an empty phrase.")
+                                   .format(text=self.text))
             return Phrase(words)
         if kind == "word" and value not in OPERATORS:
             return _word(value, self.text)
-        raise InvalidInput(f"The search query {self.text!r} has {value!r} where a word "
-                           "was expected.")
+        raise InvalidInput(_("The search query {text!r} has {value!r} where a word was expected.")
+                           .format(text=self.text, value=value))
 
 
 def _word(value: str, text: str) -> Node:
     if value.endswith("*"):
         stem = "".join(WORD.findall(value[:-1])).lower()
         if len(stem) < 2:
-            raise InvalidInput(f"The search query {text!r}: a prefix needs two letters or more.")
+            raise InvalidInput(_("The search query {text!r}: a prefix needs two letters or more.")
+                               .format(text=text))
         return Prefix(stem)
     words = WORD.findall(value)
     if not words:
-        raise InvalidInput(f"The search query {text!r} has no searchable word in {value!r}.")
+        raise InvalidInput(_("The search query {text!r} has no searchable word in {value!r}.")
+                           .format(text=text, value=value))
     if len(words) > 1:  # "Sprach-Kurs" searches like the phrase "sprach kurs"
         return Phrase(tuple(w.lower() for w in words))
     return Term(words[0])

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.codebook.tree import CodeInfo
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _, ngettext
 from qualcode.models import Code, Coding
 from qualcode.store import Store, audit
 from qualcode.store.lookup import PATH_SEPARATOR, code_paths, find_code
@@ -44,7 +45,8 @@ def code_tree(store: Store, *, coder: str | None = None) -> list[CodeInfo]:
 def rename_code(store: Store, ref: str, new_name: str, *, actor: str = "system") -> str:
     new_name = new_name.strip()
     if not new_name or PATH_SEPARATOR in new_name:
-        raise InvalidInput(f"{new_name!r} is not a valid code name (empty, or contains '/').")
+        raise InvalidInput(_("{new_name!r} is not a valid code name (empty, or contains '/').")
+                           .format(new_name=new_name))
     with store.write() as session:
         code = find_code(session, ref)
         _check_free_name(session, code.parent_id, new_name, code.id)
@@ -62,7 +64,7 @@ def move_code(store: Store, ref: str, new_parent: str | None, *, actor: str = "s
         code = find_code(session, ref)
         parent = find_code(session, new_parent) if new_parent else None
         if parent is not None and _is_below(session, parent.id, code.id):
-            raise InvalidInput(f"Cannot move {ref!r} below itself.")
+            raise InvalidInput(_("Cannot move {ref!r} below itself.").format(ref=ref))
         _check_free_name(session, parent.id if parent else None, code.name, code.id)
         before = audit.snapshot(code)
         code.parent_id = parent.id if parent else None
@@ -83,7 +85,8 @@ def merge_codes(store: Store, source: str, target: str, *, actor: str = "system"
         src = find_code(session, source)
         dst = find_code(session, target)
         if src.id == dst.id or _is_below(session, dst.id, src.id):
-            raise InvalidInput(f"Cannot merge {source!r} into itself or into a code below it.")
+            raise InvalidInput(_("Cannot merge {source!r} into itself or into a code below it.")
+                               .format(source=source))
         batch = audit.new_batch()
         held = set(session.execute(select(Coding.version_id, Coding.coder_id, Coding.start,
                                           Coding.end).where(Coding.code_id == dst.id)))
@@ -110,11 +113,15 @@ def delete_code(store: Store, ref: str, *, force: bool = False, actor: str = "sy
     with store.write() as session:
         code = find_code(session, ref)
         if session.scalar(select(func.count()).where(Code.parent_id == code.id)):
-            raise InvalidInput(f"The code {ref!r} has sub-codes; move or delete them first.")
+            raise InvalidInput(_("The code {ref!r} has sub-codes; move or delete them first.")
+                               .format(ref=ref))
         codings = list(session.scalars(select(Coding).where(Coding.code_id == code.id)))
         if codings and not force:
-            raise InvalidInput(f"The code {ref!r} has {len(codings)} codings; merge it into "
-                               "another code, or delete it with --force to drop them.")
+            message = ngettext("The code {ref!r} has {n} coding; merge it into another code, "
+                               "or delete it with --force to drop it.",
+                               "The code {ref!r} has {n} codings; merge it into another code, "
+                               "or delete it with --force to drop them.", len(codings))
+            raise InvalidInput(message.format(ref=ref, n=len(codings)))
         batch = audit.new_batch()
         for coding in codings:
             _delete_recorded(session, coding, actor, "delete", batch)
@@ -144,7 +151,8 @@ def _check_free_name(session: Session, parent_id: int | None, name: str, own_id:
                                                  else Code.parent_id == parent_id,
                                                  Code.name == name, Code.id != own_id))
     if clash is not None:
-        raise InvalidInput(f"There is already a code {name!r} at that place in the tree.")
+        raise InvalidInput(_("There is already a code {name!r} at that place in the tree.")
+                           .format(name=name))
 
 
 def _is_below(session: Session, code_id: int, ancestor_id: int) -> bool:

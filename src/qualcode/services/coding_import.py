@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput
 from qualcode.exports.files import unescaped_cell
+from qualcode.i18n import _, ngettext
 from qualcode.models import AuditEntry, Coder, Document, DocumentVersion
 from qualcode.services.codings import NewCoding, insert_codings
 from qualcode.store import Store, audit
@@ -68,7 +69,7 @@ def _import(session: Session, path: Path) -> CodingsImported:
     targets = Targets.load(session)
     with open_rows(path) as rows:
         count = insert_codings(session, _checked(rows, targets, path))
-    session.add(AuditEntry(actor="import", action="import codings", entity="codings",
+    session.add(AuditEntry(actor="import", action=_("import codings"), entity="codings",
                            entity_id=None, batch=audit.new_batch(), before=None,
                            after=json.dumps({"file": path.name, "rows": count},
                                             ensure_ascii=False)))
@@ -142,37 +143,40 @@ def _checked(rows: Iterator[tuple[int, Row]], targets: Targets,
         if isinstance(outcome, str):
             bad += 1
             if len(problems) < MAX_LISTED:
-                problems.append(f"row {number}: {outcome}")
+                problems.append(_("row {number}: {problem}").format(number=number, problem=outcome))
         elif not bad:
             yield outcome
     if bad:
-        more = f" (and {bad - MAX_LISTED} more)" if bad > MAX_LISTED else ""
-        raise InvalidInput(f"{path}: {bad} bad rows, nothing imported: "
-                           f"{'; '.join(problems)}{more}.")
+        more = _(" (and {n} more)").format(n=bad - MAX_LISTED) if bad > MAX_LISTED else ""
+        message = ngettext("{path}: {n} bad row, nothing imported: {problems}{more}.",
+                           "{path}: {n} bad rows, nothing imported: {problems}{more}.", bad)
+        raise InvalidInput(message.format(path=path, n=bad, problems="; ".join(problems),
+                                          more=more))
 
 
 def _check(row: Row, targets: Targets, *, make_coders: bool) -> NewCoding | str:
     """The coding a row stands for, or the reason it is bad (naming no cell contents)."""
     document = targets.document(row["document"])
     if document is None:
-        return "unknown document"
+        return _("unknown document")
     ids = targets.code(row["code"])
     if len(ids) != 1:
-        return "ambiguous code (give its path)" if ids else "unknown code"
+        return _("ambiguous code (give its path)") if ids else _("unknown code")
     coder = row["coder"].strip()
     if not coder:
-        return "no coder"
+        return _("no coder")
     if len(coder) > MAX_CODER_NAME:
-        return f"coder name longer than {MAX_CODER_NAME} characters"
+        return _("coder name longer than {limit} characters").format(limit=MAX_CODER_NAME)
     if not (OFFSET.fullmatch(row["start"]) and OFFSET.fullmatch(row["end"])):
-        return "start and end must be whole numbers"
+        return _("start and end must be whole numbers")
     start, end = int(row["start"]), int(row["end"])
     version_id, text = document
     if not 0 <= start < end <= len(text):
-        return f"range [{start}, {end}) lies outside the text (0 to {len(text)})"
+        return (_("range [{start}, {end}) lies outside the text (0 to {length})")
+                .format(start=start, end=end, length=len(text)))
     voice = row.get("stimme", "").strip().lower()
     if voice not in YES | NO:
-        return "stimme must be true or false"
+        return _("stimme must be true or false")
     coder_id = targets.coder_id(coder) if make_coders else 0
     return NewCoding(version_id, ids[0], coder_id, start, end, text[start:end],
                      row.get("memo") or None, voice in YES)
@@ -187,14 +191,16 @@ def open_rows(path: Path) -> Iterator[Iterator[tuple[int, Row]]]:
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise InvalidInput(f"{path}: cannot be read ({exc.strerror}).") from exc
+        raise InvalidInput(_("{path}: cannot be read ({strerror}).")
+                           .format(path=path, strerror=exc.strerror)) from exc
     with handle, _field_limit(MAX_ROW_CHARS):
         try:
             sample = handle.read(SAMPLE_CHARS)
         except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"{path}: cannot be read as UTF-8 text.") from exc
+            raise InvalidInput(_("{path}: cannot be read as UTF-8 text.")
+                               .format(path=path)) from exc
         if not sample.strip():
-            raise InvalidInput(f"{path}: is empty.")
+            raise InvalidInput(_("{path}: is empty.").format(path=path))
         handle.seek(0)
         budget = _Budget(path)
         if path.suffix.lower() == ".jsonl":
@@ -233,8 +239,8 @@ class _Budget:
         while line := handle.readline(MAX_ROW_CHARS + 1):
             self.used += len(line)
             if self.used > MAX_ROW_CHARS:
-                raise InvalidInput(f"{self.path}: a row is longer than {MAX_ROW_CHARS:,} "
-                                   "characters.")
+                raise InvalidInput(_("{path}: a row is longer than {limit:,} characters.")
+                                   .format(path=self.path, limit=MAX_ROW_CHARS))
             yield line
 
     def next(self, source: Iterator[Item], number: int) -> Item | None:
@@ -245,27 +251,31 @@ class _Budget:
         except StopIteration:
             return None
         except UnicodeDecodeError as exc:
-            raise InvalidInput(f"{self.path}: row {number} is not UTF-8 text.") from exc
+            raise InvalidInput(_("{path}: row {number} is not UTF-8 text.")
+                               .format(path=self.path, number=number)) from exc
         except csv.Error as exc:
-            raise InvalidInput(f"{self.path}: row {number} is not valid CSV "
-                               f"({_csv_reason(exc)}).") from exc
+            raise InvalidInput(_("{path}: row {number} is not valid CSV ({reason}).")
+                               .format(path=self.path, number=number,
+                                       reason=_csv_reason(exc))) from exc
 
 
 def _csv_reason(exc: csv.Error) -> str:
     message = str(exc)
     if "NUL" in message:
-        return "it contains a NUL character"
+        return _("it contains a NUL character")
     if "field larger" in message:
-        return f"a field is longer than {MAX_ROW_CHARS:,} characters"
-    return "broken quoting"
+        return _("a field is longer than {limit:,} characters").format(limit=MAX_ROW_CHARS)
+    return _("broken quoting")
 
 
 def _columns(header: list[str], path: Path) -> dict[str, int]:
     names = [c.strip().lower() for c in header]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise InvalidInput(f"{path}: the column {missing[0]!r} is missing (needed: "
-                           f"{', '.join(REQUIRED)}; optional: {', '.join(OPTIONAL)}).")
+        raise InvalidInput(_("{path}: the column {missing!r} is missing (needed: {needed}; "
+                             "optional: {optional}).")
+                           .format(path=path, missing=missing[0], needed=", ".join(REQUIRED),
+                                   optional=", ".join(OPTIONAL)))
     return {name: names.index(name) for name in (*REQUIRED, *OPTIONAL) if name in names}
 
 
@@ -298,17 +308,21 @@ def _jsonl_rows(lines: Iterator[str], budget: _Budget) -> Iterator[tuple[int, Ro
         try:
             value = json.loads(line)
         except (ValueError, RecursionError) as exc:
-            raise InvalidInput(f"{budget.path}: line {number} is not a JSON object.") from exc
+            raise InvalidInput(_("{path}: line {number} is not a JSON object.")
+                               .format(path=budget.path, number=number)) from exc
         if not isinstance(value, dict):
-            raise InvalidInput(f"{budget.path}: line {number} is not a JSON object.")
+            raise InvalidInput(_("{path}: line {number} is not a JSON object.")
+                               .format(path=budget.path, number=number))
         row = {}
         for name in (*REQUIRED, *OPTIONAL):
             item = value.get(name)
             if name in REQUIRED and name not in value:
-                raise InvalidInput(f"{budget.path}: line {number} has no {name!r}.")
+                raise InvalidInput(_("{path}: line {number} has no {name!r}.")
+                                   .format(path=budget.path, number=number, name=name))
             if not isinstance(item, str | int | None):
-                raise InvalidInput(f"{budget.path}: line {number}: {name!r} must be text, a "
-                                   "whole number, true, false or null.")
+                raise InvalidInput(_("{path}: line {number}: {name!r} must be text, a whole "
+                                     "number, true, false or null.")
+                                   .format(path=budget.path, number=number, name=name))
             row[name] = _as_text(item)
         yield number, row
 

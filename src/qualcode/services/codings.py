@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _
 from qualcode.models import Coding, utcnow
 from qualcode.store import Store, audit
 from qualcode.store.lookup import (
@@ -85,8 +86,8 @@ def add_coding(
 def check_range(text: str, start: int, end: int, document: str) -> None:
     if not 0 <= start < end <= len(text):
         raise InvalidInput(
-            f"The range [{start}, {end}) lies outside the text of {document!r} "
-            f"(0 to {len(text)} code points) or is empty."
+            _("The range [{start}, {end}) lies outside the text of {document!r} (0 to {n} code "
+              "points) or is empty.").format(start=start, end=end, document=document, n=len(text))
         )
 
 
@@ -240,8 +241,9 @@ def _count_keys(cursor, keys: dict[str, list[int]], lock: str) -> None:  # type:
                        f"{lock}) AS found", (wanted,))
         found = cursor.fetchone()[0]
         if found != len(wanted):
-            raise InvalidInput(f"{len(wanted) - found} of the {len(wanted)} rows of {table} that "
-                               "the codings refer to no longer exist; nothing was imported.")
+            raise InvalidInput(_("{missing} of the {n} rows of {table} that the codings refer to "
+                                 "no longer exist; nothing was imported.")
+                               .format(missing=len(wanted) - found, n=len(wanted), table=table))
 
 
 def remove_coding(store: Store, coding_id: int, *, actor: str) -> None:
@@ -278,9 +280,12 @@ def _own_coding(session, coding_id: int, actor: str) -> Coding:  # type: ignore[
 
     coding = session.get(Coding, coding_id)
     if coding is None:
-        raise NotFound(f"There is no coding {coding_id}; another coder may have removed it.")
+        raise NotFound(_("There is no coding {coding_id}; another coder may have removed it.")
+                       .format(coding_id=coding_id))
     owner = session.get(Coder, coding.coder_id)
     if owner is None or owner.name != actor:
-        raise InvalidInput(f"Coding {coding_id} belongs to {owner.name if owner else '?'}, "
-                           f"not to {actor}; each coder changes only their own codings.")
+        raise InvalidInput(_("Coding {coding_id} belongs to {owner}, not to {actor}; each coder "
+                             "changes only their own codings.")
+                           .format(coding_id=coding_id, owner=owner.name if owner else "?",
+                                   actor=actor))
     return coding

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _
 from qualcode.models import Document, DocumentVariable, DocumentVersion
 from qualcode.store import Store, audit
 from qualcode.transcripts.storing import sha256
@@ -40,7 +41,7 @@ def add_document(store: Store, new: NewDocument, *, actor: str = "system") -> Do
     text = normalise_text(new.text)
     with store.write() as session:
         if session.scalar(select(Document.id).where(Document.name == new.name)) is not None:
-            raise InvalidInput(f"A document named {new.name!r} exists already.")
+            raise InvalidInput(_("A document named {name!r} exists already.").format(name=new.name))
         doc = Document(name=new.name)
         version = DocumentVersion(number=1, text=text, sha256=sha256(text),
                                   source_path=new.source_path, words=len(text.split()))

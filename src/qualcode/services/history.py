@@ -19,6 +19,7 @@ from sqlalchemy import DateTime, inspect, select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _
 from qualcode.models import AuditEntry, Base, Code, Coding, Memo
 from qualcode.store import Store, audit
 
@@ -40,7 +41,7 @@ def undo(store: Store, actor: str, batch: str | None = None) -> Reverted:
         done = _stacks(session, actor)[0]
         target = batch or (done[-1] if done else None)
         if target is None:
-            raise InvalidInput(f"There is nothing to undo for {actor!r}.")
+            raise InvalidInput(_("There is nothing to undo for {actor!r}.").format(actor=actor))
         return _revert(session, actor, target, "undo")
 
 
@@ -49,7 +50,7 @@ def redo(store: Store, actor: str) -> Reverted:
     with store.write() as session:
         undone = _stacks(session, actor)[1]
         if not undone:
-            raise InvalidInput(f"There is nothing to redo for {actor!r}.")
+            raise InvalidInput(_("There is nothing to redo for {actor!r}.").format(actor=actor))
         return _revert(session, actor, undone[-1], "redo")
 
 
@@ -87,10 +88,11 @@ def _revert(session: Session, actor: str, batch: str, kind: str) -> Reverted:
         select(AuditEntry).where(AuditEntry.batch == batch, AuditEntry.entity != MARKER)
         .order_by(AuditEntry.id.desc())))
     if not entries:
-        raise InvalidInput(f"There is no change batch {batch!r}.")
+        raise InvalidInput(_("There is no change batch {batch!r}.").format(batch=batch))
     unknown = {e.entity for e in entries} - set(UNDOABLE)
     if unknown:
-        raise InvalidInput(f"Changes to {sorted(unknown)[0]} cannot be undone.")
+        raise InvalidInput(_("Changes to {entity} cannot be undone.")
+                           .format(entity=sorted(unknown)[0]))
     rows = _current_rows(session, entries)
     new_batch = audit.new_batch()
     # One flush at the end: flushing (and querying) for every row made big batches
@@ -112,7 +114,8 @@ def _revert(session: Session, actor: str, batch: str, kind: str) -> Reverted:
     session.add(AuditEntry(actor=actor, action=kind, entity=MARKER, entity_id=None,
                            batch=new_batch, before=None, after=json.dumps({"reverts": batch})))
     session.flush()
-    description = f"{kind}: {entries[-1].action} of {len(entries)} {entries[-1].entity}"
+    description = _("{kind}: {action} of {n} {entity}").format(
+        kind=kind, action=entries[-1].action, n=len(entries), entity=entries[-1].entity)
     return Reverted(new_batch, batch, len(entries), description)
 
 
@@ -137,7 +140,8 @@ def _apply(session: Session, model: type[Base], entry: AuditEntry, row: Any) -> 
     before = json.loads(entry.before) if entry.before else None
     after = json.loads(entry.after) if entry.after else None
     if after is not None and row is not None and audit.snapshot(row) != after:
-        raise InvalidInput(f"Cannot undo: {entry.entity} {entry.entity_id} was changed since.")
+        raise InvalidInput(_("Cannot undo: {entity} {entity_id} was changed since.")
+                           .format(entity=entry.entity, entity_id=entry.entity_id))
     if before is None:
         if row is not None and inspect(row).pending:  # (session.new is a copy: O(n) a call)
             # Put back earlier in this same undo. Flushed, not expunged: expunging would

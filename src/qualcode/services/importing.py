@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import InvalidInput, QualcodeError, UserError
+from qualcode.i18n import _
 from qualcode.profile.spec import Profile
 from qualcode.progress import Progress
 from qualcode.services.profile import project_profile
@@ -54,9 +55,10 @@ class ImportInterrupted(QualcodeError):
         self.report = report
         done = len(report.imported)
         super().__init__(
-            f"{display(path)}: the import stopped with an internal error "
-            f"({type(cause).__name__}); {done} of {total} files were imported, this file and "
-            "the ones after it were not (set QUALCODE_DEBUG=1 for the traceback).")
+            _("{path}: the import stopped with an internal error ({kind}); {done} of "
+              "{total} files were imported, this file and the ones after it were not (set "
+              "QUALCODE_DEBUG=1 for the traceback).")
+            .format(path=display(path), kind=type(cause).__name__, done=done, total=total))
 
 
 def import_paths(store: Store, paths: list[Path], *, strict: bool = False,
@@ -68,15 +70,16 @@ def import_paths(store: Store, paths: list[Path], *, strict: bool = False,
     prepared = _prepare_all(files, folder_manifests, report, progress)
     if strict:
         if report.failed:
-            raise InvalidInput("Nothing was imported (--strict); "
-                               + " ".join(message for _, message in report.failed))
+            problems = " ".join(message for _path, message in report.failed)
+            raise InvalidInput(_("Nothing was imported (--strict); {problems}")
+                               .format(problems=problems))
         with store.write() as session:
             report.imported = [store_document(session, p, actor) for p in prepared]
         return report
     for number, item in enumerate(prepared):
         try:
             if progress:
-                progress(number, len(prepared), f"storing {item.name}")
+                progress(number, len(prepared), _("storing {name}").format(name=item.name))
             with store.write() as session:
                 report.imported.append(store_document(session, item, actor))
         except UserError as exc:
@@ -93,7 +96,7 @@ def _prepare_all(files: list[Path], folder_manifests: ManifestCache, report: Imp
     taken: dict[str, Prepared] = {}
     for number, path in enumerate(files):
         if progress:
-            progress(number, len(files), f"reading {path.name}")
+            progress(number, len(files), _("reading {name}").format(name=path.name))
         try:
             item = prepare(path, _manifest_for(path.parent, folder_manifests))
         except UserError as exc:
@@ -102,13 +105,14 @@ def _prepare_all(files: list[Path], folder_manifests: ManifestCache, report: Imp
         first = taken.setdefault(item.name, item)
         if first is not item and first.transcript.text != item.transcript.text:
             # not a silent new version from a sibling folder; the same text is "unchanged"
-            report.failed.append((str(path), f"{path}: gives the document name {item.name!r} "
-                                             f"like {first.path}, with another text; rename one "
-                                             "file or name them apart in a manifest."))
+            report.failed.append((str(path), _("{path}: gives the document name {name!r} like "
+                                               "{other}, with another text; rename one file or "
+                                               "name them apart in a manifest.")
+                                             .format(path=path, name=item.name, other=first.path)))
             continue
         prepared.append(item)
     if progress:
-        progress(len(files), len(files), "reading transcripts")
+        progress(len(files), len(files), _("reading transcripts"))
     return prepared
 
 
@@ -139,24 +143,25 @@ def expand(paths: list[Path], cache: ManifestCache) -> tuple[list[Path], list[tu
             files.extend(found)
             failures.extend(problems)
             if not found and not problems:
-                empty.append(f"{display(path)}: no transcript files "
-                             f"({', '.join(sorted(SUFFIXES))}) in this folder or its subfolders.")
+                empty.append(_("{path}: no transcript files ({suffixes}) in this folder or its "
+                               "subfolders.")
+                             .format(path=display(path), suffixes=", ".join(sorted(SUFFIXES))))
                 failures.append((display(path), empty[-1]))
         elif not has_valid_name(path):
             failures.append(_bad_name(path))
         elif path.exists():
             files.append(path)
         else:
-            failures.append((str(path), f"{path}: no such file or folder."))
+            failures.append((str(path), _("{path}: no such file or folder.").format(path=path)))
     if empty and len(empty) == len(failures) == len(paths):
-        raise InvalidInput(" ".join(empty) + " Nothing was imported.")
+        raise InvalidInput(_("{problems} Nothing was imported.").format(problems=" ".join(empty)))
     return files, failures
 
 
 def _bad_name(path: Path) -> tuple[str, str]:
     shown = display(path)
-    return shown, (f"{shown}: the file name (or a folder name in its path) is not valid UTF-8; "
-                   "rename it and import the file again.")
+    return shown, (_("{path}: the file name (or a folder name in its path) is not valid UTF-8; "
+                     "rename it and import the file again.").format(path=shown))
 
 
 def _walk(root: Path, cache: ManifestCache) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -166,7 +171,8 @@ def _walk(root: Path, cache: ManifestCache) -> tuple[list[Path], list[tuple[str,
 
     def unreadable(error: OSError) -> None:
         where = display(Path(error.filename or root))
-        failures.append((where, f"{where}: cannot be read ({error.strerror})."))
+        failures.append((where, _("{where}: cannot be read ({strerror}).")
+                                .format(where=where, strerror=error.strerror)))
 
     for folder, subfolders, names in os.walk(root, onerror=unreadable):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
@@ -196,8 +202,9 @@ def _manifest_problems(folder: Path, cache: ManifestCache) -> list[tuple[str, st
         return []  # reported once per file of the folder by prepare()
     if manifest is None:
         return []
-    return [(str(manifest.path), f"{manifest.path}: lists the file {name!r}, which does not "
-                                 "exist.") for name in manifest.missing_files()]
+    missing = _("{path}: lists the file {name!r}, which does not exist.")
+    return [(str(manifest.path), missing.format(path=manifest.path, name=name))
+            for name in manifest.missing_files()]
 
 
 def _manifest_for(folder: Path, cache: ManifestCache) -> manifests.Manifest | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _
 from qualcode.models import Memo, utcnow
 from qualcode.store import Store, audit
 from qualcode.store.lookup import find_coder
@@ -21,7 +22,8 @@ def get_memo(store: Store, target: str, target_id: int | None, *, coder: str) ->
 def set_memo(store: Store, target: str, target_id: int | None, text: str, *, coder: str) -> None:
     """Write (or, with empty text, delete) the coder's memo on the target; undoable."""
     if target not in TARGETS:
-        raise InvalidInput(f"A memo can be written on {', '.join(TARGETS)}, not on {target!r}.")
+        raise InvalidInput(_("A memo can be written on {choices}, not on {target!r}.")
+                           .format(choices=", ".join(TARGETS), target=target))
     with store.write() as session:
         memo = _find(session, target, target_id, coder)
         batch = audit.new_batch()

@@ -8,6 +8,7 @@ from pathlib import Path
 from qualcode.agreement.results import Selection
 from qualcode.errors import InvalidInput
 from qualcode.exports.files import check_target, choose_format, default_path, write_with
+from qualcode.i18n import _
 from qualcode.profile.stored import profile_in
 from qualcode.reports.blocks import Report
 from qualcode.store import Store
@@ -21,7 +22,8 @@ def report_language(store: Store, asked: str | None) -> str:
     """--lang when given, else the project's export language (its profile)."""
     if asked is not None:
         if asked not in LANGUAGES:
-            raise InvalidInput(f"--lang must be one of {', '.join(LANGUAGES)}, not {asked!r}.")
+            raise InvalidInput(_("--lang must be one of {choices}, not {asked!r}.")
+                               .format(choices=", ".join(LANGUAGES), asked=asked))
         return asked
     with store.read() as session:
         language = profile_in(session).export_language

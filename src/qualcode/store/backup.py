@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qualcode.errors import InvalidInput, StoreUnavailable
+from qualcode.i18n import N_, _
 from qualcode.progress import Progress
 from qualcode.store.engine import BUSY_TIMEOUT_MS, is_sqlite, resolve_url
 from qualcode.store.failures import translate
 
 PAGES_PER_STEP = 1024  # 4 MiB at SQLite's default page size: progress about every few ms
-WHAT = "Backing up the store"
+WHAT = N_("Backing up the store")
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ def backup_store(db: str | None, target: Path, *, force: bool = False,
     """
     url = resolve_url(db)
     if not is_sqlite(url):
-        raise InvalidInput("'qualcode db backup' copies SQLite stores only; back up a "
-                           "PostgreSQL store with pg_dump (and restore it with pg_restore).")
+        raise InvalidInput(_("'qualcode db backup' copies SQLite stores only; back up a "
+                             "PostgreSQL store with pg_dump (and restore it with pg_restore)."))
     source = Path(url.removeprefix("sqlite:///"))
     _check_target(source, target, force=force)
     with _temporary_beside(target) as partial:
@@ -56,14 +57,17 @@ def backup_store(db: str | None, target: Path, *, force: bool = False,
 
 def _check_target(source: Path, target: Path, *, force: bool) -> None:
     if not source.is_file():
-        raise InvalidInput(f"The store {source} does not exist; there is nothing to back up.")
+        raise InvalidInput(_("The store {source} does not exist; there is nothing to back up.")
+                           .format(source=source))
     if target.is_dir():
-        raise InvalidInput(f"The backup target {target} is a folder; name a file in it.")
+        raise InvalidInput(_("The backup target {target} is a folder; name a file in it.")
+                           .format(target=target))
     if not target.parent.is_dir():
-        raise InvalidInput(f"The folder of the backup target {target} does not exist.")
+        raise InvalidInput(_("The folder of the backup target {target} does not exist.")
+                           .format(target=target))
     if _same_file(source, target) or target.resolve() in _store_files(source.resolve()):
-        raise InvalidInput(f"The backup target {target} is the store itself; name another "
-                           "file.")
+        raise InvalidInput(_("The backup target {target} is the store itself; name another file.")
+                           .format(target=target))
     if target.exists() and not force:
         raise _exists(target)
 
@@ -105,7 +109,7 @@ def _copy(source: Path, partial: Path, *, progress: Progress | None, pages: int)
         nonlocal done
         done = total
         if progress is not None:
-            progress(total - remaining, total, WHAT)
+            progress(total - remaining, total, _(WHAT))
 
     try:
         with _connected(f"{source.resolve().as_uri()}?mode=rw") as reader, \
@@ -117,8 +121,8 @@ def _copy(source: Path, partial: Path, *, progress: Progress | None, pages: int)
             writer.execute("PRAGMA journal_mode=DELETE")  # one file, no -wal beside the copy
     except sqlite3.Error as exc:
         if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
-            raise InvalidInput(f"The file {source} is not an SQLite store; nothing was "
-                               "written.") from exc
+            raise InvalidInput(_("The file {source} is not an SQLite store; nothing was written.")
+                               .format(source=source)) from exc
         raise translate(exc, str(source)) from exc
     return done
 
@@ -154,10 +158,11 @@ def _put_in_place(partial: Path, target: Path, *, force: bool) -> None:
 
 
 def _exists(target: Path) -> InvalidInput:
-    return InvalidInput(f"The backup target {target} already exists; add --force to replace it.")
+    return InvalidInput(_("The backup target {target} already exists; add --force to replace it.")
+                        .format(target=target))
 
 
 def _unwritable(target: Path, exc: OSError) -> StoreUnavailable:
     reason = exc.strerror or type(exc).__name__
-    return StoreUnavailable(f"The backup target {target} cannot be written: {reason}; "
-                            "nothing was changed.")
+    return StoreUnavailable(_("The backup target {target} cannot be written: {reason}; nothing "
+                              "was changed.").format(target=target, reason=reason))

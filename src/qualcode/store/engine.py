@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _
 
 DEFAULT_DB = "qualcode.db"
 BUSY_TIMEOUT_MS = 60_000
@@ -31,7 +32,8 @@ def resolve_url(db: str | None = None) -> str:
         try:
             make_url(value)
         except ArgumentError as exc:
-            raise InvalidInput(f"The store address {value!r} is not a valid URL.") from exc
+            raise InvalidInput(_("The store address {value!r} is not a valid URL.")
+                               .format(value=value)) from exc
         return value
     return f"sqlite:///{Path(value).expanduser()}"
 

@@ -18,8 +18,6 @@ from qualcode.errors import (
 )
 from qualcode.i18n import _
 
-NOTHING_CHANGED = "nothing was changed"
-
 # PostgreSQL SQLSTATEs (https://www.postgresql.org/docs/current/errcodes-appendix.html).
 PG_CONFLICT = {"40001", "40P01"}  # serialization failure, deadlock detected
 PG_BUSY = {"55P03", "57014"}  # lock not available, statement timeout / cancel
@@ -48,8 +46,9 @@ def translate(exc: BaseException, where: str) -> QualcodeError:
 
 def _postgres(driver: BaseException, sqlstate: str, where: str) -> QualcodeError:
     if sqlstate in PG_CONFLICT:
-        return WriteConflict(f"The store {where} was busy with other writers (a deadlock or "
-                             f"conflicting update); {NOTHING_CHANGED}, try again.")
+        return WriteConflict(_("The store {where} was busy with other writers (a deadlock or "
+                               "conflicting update); nothing was changed, try again.")
+                             .format(where=where))
     if sqlstate in PG_BUSY:
         return _busy(where)
     if sqlstate in PG_READ_ONLY:
@@ -57,17 +56,20 @@ def _postgres(driver: BaseException, sqlstate: str, where: str) -> QualcodeError
     if sqlstate in PG_NO_RIGHTS:
         return _refused(driver, where)
     if sqlstate in PG_NO_LOGIN:
-        return StoreUnavailable(f"The store {where} refused the connection (unknown user, wrong "
-                                f"password or no such database); {NOTHING_CHANGED}.")
+        return StoreUnavailable(_("The store {where} refused the connection (unknown user, wrong "
+                                  "password or no such database); nothing was changed.")
+                                .format(where=where))
     if sqlstate in PG_FULL:
         return _full(where)
     if sqlstate.startswith("08") or sqlstate in PG_GONE or not sqlstate:
-        return StoreUnavailable(f"The store {where} cannot be reached (is the server running "
-                                f"and the address right?); {NOTHING_CHANGED}.")
+        return StoreUnavailable(_("The store {where} cannot be reached (is the server running and "
+                                  "the address right?); nothing was changed.")
+                                .format(where=where))
     if sqlstate.startswith("23"):
         diag = getattr(driver, "diag", None)
         return _broken_rule(where, getattr(diag, "constraint_name", None))
-    return StoreError(f"The store {where} failed (SQLSTATE {sqlstate}); {NOTHING_CHANGED}.")
+    return StoreError(_("The store {where} failed (SQLSTATE {sqlstate}); nothing was changed.")
+                      .format(where=where, sqlstate=sqlstate))
 
 
 def _sqlite(driver: BaseException, name: str, where: str) -> QualcodeError:
@@ -85,7 +87,8 @@ def _sqlite(driver: BaseException, name: str, where: str) -> QualcodeError:
         rule = message.split(":", 1)[1].strip() if ":" in message else None
         return _broken_rule(where, rule)
     kind = name or type(driver).__name__
-    return StoreError(f"The store {where} failed ({kind}); {NOTHING_CHANGED}.")
+    return StoreError(_("The store {where} failed ({kind}); nothing was changed.")
+                      .format(where=where, kind=kind))
 
 
 def _refused(driver: BaseException, where: str) -> QualcodeError:
@@ -105,25 +108,30 @@ def _refused(driver: BaseException, where: str) -> QualcodeError:
 
 
 def _read_only(where: str) -> StoreUnavailable:
-    return StoreUnavailable(f"The store {where} is read-only for this user; {NOTHING_CHANGED} "
-                            "(check the permissions of the file and its folder, or of the role).")
+    return StoreUnavailable(_("The store {where} is read-only for this user; nothing was changed "
+                              "(check the permissions of the file and its folder, or of the role).")
+                            .format(where=where))
 
 
 def _busy(where: str) -> StoreUnavailable:
-    return StoreUnavailable(f"The store {where} is busy (another program holds a lock for too "
-                            f"long); {NOTHING_CHANGED}, try again.")
+    return StoreUnavailable(_("The store {where} is busy (another program holds a lock for too "
+                              "long); nothing was changed, try again.")
+                            .format(where=where))
 
 
 def _no_rights(where: str) -> StoreUnavailable:
-    return StoreUnavailable(f"The store {where} refused access: this user may not read or write "
-                            f"there; {NOTHING_CHANGED}.")
+    return StoreUnavailable(_("The store {where} refused access: this user may not read or write "
+                              "there; nothing was changed.")
+                            .format(where=where))
 
 
 def _full(where: str) -> StoreUnavailable:
-    return StoreUnavailable(f"The store {where} is out of space or memory; {NOTHING_CHANGED}.")
+    return StoreUnavailable(_("The store {where} is out of space or memory; nothing was changed.")
+                            .format(where=where))
 
 
 def _broken_rule(where: str, rule: str | None) -> StoreError:
     named = f" ({rule})" if rule else ""
-    return StoreError(f"The store {where} refused the change because it breaks one of its "
-                      f"rules{named}; {NOTHING_CHANGED}.")
+    return StoreError(_("The store {where} refused the change because it breaks one of its "
+                        "rules{named}; nothing was changed.")
+                      .format(where=where, named=named))

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput, NotFound
+from qualcode.i18n import _
 from qualcode.models import Code, Coder, Document, DocumentVersion
 
 PATH_SEPARATOR = "/"
@@ -52,7 +53,7 @@ def find_code(session: Session, ref: str | int) -> Code:
     if isinstance(ref, int):
         code = session.get(Code, ref)
         if code is None:
-            raise NotFound(f"There is no code with id {ref}.")
+            raise NotFound(_("There is no code with id {ref}.").format(ref=ref))
         return code
     hotkeys = dict(session.execute(select(Code.id, Code.hotkey)).all())
     names = [CodeName(cid, path, hotkeys.get(cid)) for cid, path in code_paths(session).items()]
@@ -62,11 +63,11 @@ def find_code(session: Session, ref: str | int) -> Code:
 def find_coder(session: Session, name: str, *, create: bool = False) -> Coder:
     name = name.strip()
     if not name:
-        raise InvalidInput("A coder needs a name.")
+        raise InvalidInput(_("A coder needs a name."))
     coder = session.scalar(select(Coder).where(Coder.name == name))
     if coder is None:
         if not create:
-            raise NotFound(f"There is no coder {name!r}.")
+            raise NotFound(_("There is no coder {name!r}.").format(name=name))
         coder = Coder(name=name)
         session.add(coder)
         session.flush()
@@ -79,7 +80,7 @@ def find_document(session: Session, ref: str | int) -> Document:
     else:
         doc = session.scalar(select(Document).where(Document.name == ref))
     if doc is None:
-        raise NotFound(f"There is no document {ref!r}.")
+        raise NotFound(_("There is no document {ref!r}.").format(ref=ref))
     return doc
 
 
@@ -95,7 +96,8 @@ def current_version(session: Session, document_id: int) -> DocumentVersion:
         )
     )
     if version is None:
-        raise NotFound(f"The document with id {document_id} has no text.")
+        raise NotFound(_("The document with id {document_id} has no text.")
+                       .format(document_id=document_id))
     return version
 
 
@@ -132,9 +134,11 @@ def resolve_code(ref: str, codes: Sequence[CodeName]) -> int:
         if len(found) == 1:
             return found[0].id
         if found:
-            raise InvalidInput(f"{ref!r} fits {len(found)} codes; name one of them: "
-                               f"{_listed(sorted(c.path for c in found))}.")
-    raise NotFound(f"There is no code {ref!r} in the codebook{_closest(wanted, codes)}.")
+            raise InvalidInput(_("{ref!r} fits {n} codes; name one of them: {listed}.")
+                               .format(ref=ref, n=len(found),
+                                       listed=_listed(sorted(c.path for c in found))))
+    raise NotFound(_("There is no code {ref!r} in the codebook{closest}.")
+                   .format(ref=ref, closest=_closest(wanted, codes)))
 
 
 def _closest(wanted: str, codes: Sequence[CodeName]) -> str:
@@ -146,7 +150,7 @@ def _closest(wanted: str, codes: Sequence[CodeName]) -> str:
     if not best:
         return ""
     paths = {c.id: c.path for c in codes}
-    return "; the closest are " + ", ".join(repr(paths[key]) for _, _, key in best)
+    return _("; the closest are ") + ", ".join(repr(paths[key]) for _, _, key in best)
 
 
 def _likeness(typed: str, name: str, **_: object) -> float:
@@ -159,4 +163,5 @@ def _likeness(typed: str, name: str, **_: object) -> float:
 
 def _listed(paths: list[str]) -> str:
     shown = ", ".join(paths[:LISTED])
-    return shown + (f" and {len(paths) - LISTED} more" if len(paths) > LISTED else "")
+    more = len(paths) - LISTED
+    return shown + (_(" and {n} more").format(n=more) if more > 0 else "")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from sqlalchemy import Connection, text
 
 from qualcode.errors import StoreError, StoreUnavailable
+from qualcode.i18n import _
 from qualcode.store.engine import WRITE
 from qualcode.store.schema import HEAD
 
@@ -78,8 +79,8 @@ def upgrade_to_head(store: Migratable, target: str = "head") -> str | None:
             return None
         if revision is not None and revision not in known_revisions():
             raise StoreUnavailable(
-                f"The store is at revision {revision}, which this qualcode does not know; "
-                "it was written by a newer version."
+                _("The store is at revision {revision}, which this qualcode does not know; it was "
+                  "written by a newer version.").format(revision=revision)
             )
         backup = _backup_sqlite(store.url, revision) if revision is not None else None
         config.attributes["connection"] = conn
@@ -109,8 +110,8 @@ def _sqlite_foreign_keys_off(conn: Connection) -> Iterator[None]:
 
 def _check_foreign_keys(conn: Connection) -> None:
     if conn.dialect.name == "sqlite" and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
-        raise StoreError("Upgrading the store would break references between its tables; "
-                         "nothing was changed.")
+        raise StoreError(_("Upgrading the store would break references between its tables; "
+                           "nothing was changed."))
 
 
 def _backup_sqlite(url: str, revision: str) -> str | None:

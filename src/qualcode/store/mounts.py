@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path, PurePosixPath
 
+from qualcode.i18n import _
 from qualcode.store.engine import is_sqlite
 
 NETWORK_FILE_SYSTEMS = frozenset({
@@ -71,9 +72,9 @@ def network_warning(url: str, mount_table: str | None = None) -> str | None:
     fs_type = network_file_system(path, table)
     if fs_type is None:
         return None
-    return (f"Warning: the store {path} lies on a network file system ({fs_type}), where "
-            "SQLite's locking is not reliable; keep it on a local disk (copy it with "
-            "'qualcode db backup') or use PostgreSQL.")
+    return (_("Warning: the store {path} lies on a network file system ({fs_type}), where "
+              "SQLite's locking is not reliable; keep it on a local disk (copy it with 'qualcode "
+              "db backup') or use PostgreSQL.").format(path=path, fs_type=fs_type))
 
 
 def _read_mount_table() -> str | None:

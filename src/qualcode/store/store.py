@@ -165,8 +165,10 @@ def open_store(db: str | None = None, *, upgrade: bool = True) -> Store:
         revision = store.revision()
         if revision != HEAD:
             if revision is not None and not upgrade:
-                raise StoreUnavailable(f"The store {display_url(url)} is at revision {revision}, "
-                                 f"not {HEAD}; run 'qualcode db upgrade'.")
+                raise StoreUnavailable(_("The store {store} is at revision {revision}, not "
+                                         "{head}; run 'qualcode db upgrade'.")
+                                       .format(store=display_url(url), revision=revision,
+                                               head=HEAD))
             migrate.upgrade_to_head(store)
     return store
 
@@ -197,13 +199,15 @@ def _closing_on_error(store: Store) -> Iterator[None]:
         yield
     except OperationalError as exc:
         store.close()
-        raise UserError(f"The store {display_url(store.url)} cannot be opened: "
-                        f"{_reason(exc)}.") from exc
+        raise UserError(_("The store {store} cannot be opened: {reason}.")
+                        .format(store=display_url(store.url), reason=_reason(exc))) from exc
     except DatabaseError as exc:
         store.close()
-        what = "file" if store.url.startswith("sqlite") else "database"
-        raise UserError(f"The {what} {display_url(store.url)} is not a qualcode store "
-                        f"({_reason(exc)}).") from exc
+        message = (_("The file {store} is not a qualcode store ({reason}).")
+                   if store.url.startswith("sqlite")
+                   else _("The database {store} is not a qualcode store ({reason})."))
+        raise UserError(message.format(store=display_url(store.url),
+                                       reason=_reason(exc))) from exc
     except BaseException:
         store.close()
         raise

@@ -18,6 +18,7 @@ import yaml
 
 from qualcode import safe_yaml
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _
 from qualcode.limits import MAX_YAML_BYTES, MIB
 from qualcode.profile.spec import STUDY, Profile, Variable
 from qualcode.transcripts.turns import label_regex, normalise_label
@@ -82,47 +83,56 @@ def _read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
-            raise InvalidInput(f"{path}: is {size // MIB} MB, over the limit of "
-                               f"{MAX_YAML_BYTES // MIB} MB for a manifest.")
+            raise InvalidInput(_("{path}: is {size} MB, over the limit of {limit} MB for a "
+                                 "manifest.")
+                               .format(path=path, size=size // MIB,
+                                       limit=MAX_YAML_BYTES // MIB))
         return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path}: cannot be read as UTF-8 ({_first_line(exc)}).") from exc
+        raise InvalidInput(_("{path}: cannot be read as UTF-8 ({reason}).")
+                           .format(path=path, reason=_first_line(exc))) from exc
 
 
 def _read_yaml(path: Path, text: str, profile: Profile) -> Manifest:
     try:
         refused = safe_yaml.refusal(text)
         if refused is not None:
-            raise InvalidInput(f"{path}:{refused.line}: {refused.reason}.")
+            raise InvalidInput(_("{path}:{line}: {reason}.")
+                               .format(path=path, line=refused.line, reason=refused.reason))
         data = safe_yaml.load(text)
     except yaml.YAMLError as exc:
         reason = _first_line(exc)
-        raise InvalidInput(f"{path}: is not a readable YAML manifest ({reason}).") from exc
+        raise InvalidInput(_("{path}: is not a readable YAML manifest ({reason}).")
+                           .format(path=path, reason=reason)) from exc
     _check_text(path, data)
     if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
-        raise InvalidInput(f"{path}: a manifest needs a 'documents' list.")
+        raise InvalidInput(_("{path}: a manifest needs a 'documents' list.").format(path=path))
     _check_keys(path, data, ("documents", "speaker_patterns"), str(path))
     patterns = _patterns(path, data.get("speaker_patterns") or [])
     entries: dict[str, ManifestEntry] = {}
     for number, row in enumerate(data["documents"], start=1):
         if not isinstance(row, dict):
-            raise InvalidInput(f"{path}: document entry {number} is not a mapping.")
-        where = f"{path}: document {row.get('file', number)!s}"
+            raise InvalidInput(_("{path}: document entry {number} is not a mapping.")
+                               .format(path=path, number=number))
+        where = _("{path}: document {file!s}").format(path=path, file=row.get("file", number))
         fields = _fields(profile)
         _check_keys(path, row, (*fields, "speakers", "variables"), where)
         entry = _entry(where, {k: v for k, v in row.items() if k in fields},
                        row.get("variables") or {}, profile)
         speakers = row.get("speakers") or {}
         if not isinstance(speakers, dict):
-            raise InvalidInput(f"{where}: 'speakers' must map labels to speaker details.")
+            raise InvalidInput(_("{where}: 'speakers' must map labels to speaker details.")
+                               .format(where=where))
         for label, details in speakers.items():
             details = details or {}
             if isinstance(details, str):
                 details = {"role": details}
             if not isinstance(details, dict):
-                raise InvalidInput(f"{where}, speaker {label}: the details must be a mapping "
-                                   "(role, name, organisation, consent, pseudonym).")
-            _check_keys(path, details, SPEAKER_FIELDS[1:], f"{where}, speaker {label}")
+                raise InvalidInput(_("{where}, speaker {label}: the details must be a mapping "
+                                     "(role, name, organisation, consent, pseudonym).")
+                                   .format(where=where, label=label))
+            _check_keys(path, details, SPEAKER_FIELDS[1:], _("{where}, speaker {label}")
+                        .format(where=where, label=label))
             entry.speakers[normalise_label(str(label))] = _speaker(
                 where, {"label": str(label), **details})
         _add(path, entries, entry)
@@ -132,16 +142,20 @@ def _read_yaml(path: Path, text: str, profile: Profile) -> Manifest:
 def _patterns(path: Path, patterns: object) -> list[str]:
     """Extra label patterns, each valid alone and together with the built-in ones."""
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-        raise InvalidInput(f"{path}: 'speaker_patterns' must be a list of regular expressions.")
+        raise InvalidInput(_("{path}: 'speaker_patterns' must be a list of regular expressions.")
+                           .format(path=path))
     for pattern in patterns:
         if len(pattern) > MAX_PATTERN_LENGTH:
-            raise InvalidInput(f"{path}: a speaker pattern is longer than "
-                               f"{MAX_PATTERN_LENGTH} characters.")
+            raise InvalidInput(_("{path}: a speaker pattern is longer than {limit} "
+                                 "characters.")
+                               .format(path=path, limit=MAX_PATTERN_LENGTH))
         try:
             label_regex([pattern])
         except (re.error, RecursionError, OverflowError) as exc:
-            raise InvalidInput(f"{path}: speaker pattern {pattern!r} is not a valid regular "
-                               f"expression for a label ({_first_line(exc)}).") from exc
+            raise InvalidInput(_("{path}: speaker pattern {pattern!r} is not a valid regular "
+                                 "expression for a label ({reason}).")
+                               .format(path=path, pattern=pattern,
+                                       reason=_first_line(exc))) from exc
     return patterns
 
 
@@ -156,8 +170,8 @@ def _check_text(path: Path, data: object) -> None:
         elif isinstance(value, list):
             stack.extend(value)
         elif isinstance(value, str) and not _storable(value):
-            raise InvalidInput(f"{path}: contains an escaped NUL (\\0) or lone surrogate "
-                               "(\\uD800 to \\uDFFF), which is not text.")
+            raise InvalidInput(_("{path}: contains an escaped NUL (\\0) or lone surrogate "
+                                 "(\\uD800 to \\uDFFF), which is not text.").format(path=path))
 
 
 def _read_csv(path: Path, text: str, profile: Profile) -> Manifest:
@@ -173,8 +187,9 @@ def _read_csv(path: Path, text: str, profile: Profile) -> Manifest:
         for line, row in rows:
             entry = entries.get(row.get("file") or "")
             if entry is None:
-                raise InvalidInput(f"{speakers_path}:{line}: file {row.get('file')!r} is not in "
-                                   f"{path.name}.")
+                raise InvalidInput(_("{speakers_path}:{line}: file {file!r} is not in {manifest}.")
+                                   .format(speakers_path=speakers_path, line=line,
+                                           file=row.get("file"), manifest=path.name))
             speaker = _speaker(f"{speakers_path}:{line}",
                                {k: v for k, v in row.items() if k != "file"})
             entry.speakers[normalise_label(speaker.label)] = speaker
@@ -191,14 +206,15 @@ def _csv_rows(path: Path, text: str, known: tuple[str, ...], var_prefix: str | N
                           if isinstance(k, str) and k and not isinstance(v, list)})
                 for number, row in enumerate(reader, start=2)]
     except csv.Error as exc:
-        raise InvalidInput(f"{path}: is not a readable CSV manifest ({_first_line(exc)}); "
-                           "use one header line with ',', ';' or tab between columns.") from exc
+        raise InvalidInput(_("{path}: is not a readable CSV manifest ({reason}); use one "
+                             "header line with ',', ';' or tab between columns.")
+                           .format(path=path, reason=_first_line(exc))) from exc
     unknown = [c for c in columns
                if c not in known and not (var_prefix and c.startswith(var_prefix))]
     if unknown:
-        raise InvalidInput(f"{path}: unknown column {unknown[0]!r} (known columns: "
-                           f"{', '.join(known)}" + (f", {var_prefix}NAME" if var_prefix else "")
-                           + ").")
+        names = ", ".join(known) + (f", {var_prefix}NAME" if var_prefix else "")
+        raise InvalidInput(_("{path}: unknown column {unknown!r} (known columns: {names}).")
+                           .format(path=path, unknown=unknown[0], names=names))
     return rows
 
 
@@ -216,12 +232,14 @@ def _storable(text: str) -> bool:
 def _check_keys(path: Path, data: dict[str, Any], known: tuple[str, ...], where: str) -> None:
     unknown = [k for k in data if k not in known]
     if unknown:
-        raise InvalidInput(f"{where}: unknown field {unknown[0]!r} (known: {', '.join(known)}).")
+        raise InvalidInput(_("{where}: unknown field {unknown!r} (known: {choices}).")
+                           .format(where=where, unknown=unknown[0], choices=", ".join(known)))
 
 
 def _add(path: Path, entries: dict[str, ManifestEntry], entry: ManifestEntry) -> None:
     if entry.file in entries:
-        raise InvalidInput(f"{path}: the file {entry.file!r} is listed twice.")
+        raise InvalidInput(_("{path}: the file {file!r} is listed twice.")
+                           .format(path=path, file=entry.file))
     entries[entry.file] = entry
 
 
@@ -233,12 +251,14 @@ def _variable_value(where: str, variable: Variable, value: Any) -> VariableValue
         try:
             return VariableValue(variable.name, str(int(value)), "integer")
         except (TypeError, ValueError):
-            raise InvalidInput(f"{where}: {variable.name} is not a number.") from None
+            raise InvalidInput(_("{where}: {name} is not a number.")
+                               .format(where=where, name=variable.name)) from None
     text = str(value).strip()
     stored = variable.normalise(text)
     if stored is None:
-        raise InvalidInput(f"{where}: the value of {variable.name} is not one of "
-                           f"{', '.join(variable.values)}.")
+        raise InvalidInput(_("{where}: the value of {name} is not one of {choices}.")
+                           .format(where=where, name=variable.name,
+                                   choices=", ".join(variable.values)))
     return VariableValue(variable.name, stored)
 
 
@@ -246,21 +266,23 @@ def _entry(where: str, fields: dict[str, Any], extra: dict[str, Any],
            profile: Profile) -> ManifestEntry:
     for name, value in (*fields.items(), *(extra.items() if isinstance(extra, dict) else ())):
         if isinstance(value, dict | list):
-            raise InvalidInput(f"{where}: {name!s} must be a single value, not a list or "
-                               "mapping.")
+            raise InvalidInput(_("{where}: {name!s} must be a single value, not a list or "
+                                 "mapping.")
+                               .format(where=where, name=name))
     file = str(fields.get("file") or "").strip()
     if not file:
-        raise InvalidInput(f"{where}: a manifest row has no 'file'.")
+        raise InvalidInput(_("{where}: a manifest row has no 'file'.").format(where=where))
     if any(ch in file for ch in "/\\\x00"):
-        raise InvalidInput(f"{where}: 'file' must be the name of a file in the manifest's "
-                           "folder, without a path.")
+        raise InvalidInput(_("{where}: 'file' must be the name of a file in the manifest's "
+                             "folder, without a path.").format(where=where))
     entry = ManifestEntry(file=file, name=_text(fields.get("name")))
     for variable in profile.variables:
         value = fields.get(variable.name)
         if value not in (None, ""):
             entry.variables.append(_variable_value(where, variable, value))
     if not isinstance(extra, dict):
-        raise InvalidInput(f"{where}: 'variables' must be a mapping of names to values.")
+        raise InvalidInput(_("{where}: 'variables' must be a mapping of names to values.")
+                           .format(where=where))
     entry.variables.extend(VariableValue(str(k), _text(v)) for k, v in extra.items())
     return entry
 
@@ -268,14 +290,16 @@ def _entry(where: str, fields: dict[str, Any], extra: dict[str, Any],
 def _speaker(where: str, fields: dict[str, Any]) -> SpeakerInfo:
     label = str(fields.get("label") or "").strip()
     if not label:
-        raise InvalidInput(f"{where}: a speaker has no label.")
+        raise InvalidInput(_("{where}: a speaker has no label.").format(where=where))
     if any(isinstance(value, dict | list) for value in fields.values()):
-        raise InvalidInput(f"{where}: the details of speaker {label} must be single values.")
+        raise InvalidInput(_("{where}: the details of speaker {label} must be single values.")
+                           .format(where=where, label=label))
     consent = fields.get("consent", False)
     if not isinstance(consent, bool):
         word = str(consent).strip().lower()
         if word not in YES | NO:
-            raise InvalidInput(f"{where}: the consent of speaker {label} is not yes/no.")
+            raise InvalidInput(_("{where}: the consent of speaker {label} is not yes/no.")
+                               .format(where=where, label=label))
         consent = word in YES
     return SpeakerInfo(label=label, name=_text(fields.get("name")), role=_text(fields.get("role")),
                        organisation=_text(fields.get("organisation")), consent=consent,
@@ -293,7 +317,8 @@ def _date(where: str, value: Any) -> str:
             return datetime.strptime(text, pattern).date().isoformat()
         except ValueError:
             continue
-    raise InvalidInput(f"{where}: the date is not a date (use 2023-12-14 or 14.12.2023).")
+    raise InvalidInput(_("{where}: the date is not a date (use 2023-12-14 or 14.12.2023).")
+                       .format(where=where))
 
 
 def _text(value: Any) -> str | None:

@@ -23,6 +23,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
 
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _
 from qualcode.limits import (
     MAX_DOCUMENT_MEMBER,
     MAX_DOCUMENT_TOTAL,
@@ -49,17 +50,21 @@ class RawTranscript:
 def read_transcript(path: Path) -> RawTranscript:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InvalidInput(f"{path}: unsupported file type {suffix or '(none)'}; "
-                           f"qualcode reads {', '.join(sorted(SUFFIXES))}.")
+        raise InvalidInput(_("{path}: unsupported file type {suffix}; qualcode reads {choices}.")
+                           .format(path=path, suffix=suffix or _("(none)"),
+                                   choices=", ".join(sorted(SUFFIXES))))
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise InvalidInput(f"{path}: cannot be read ({exc.strerror}).") from exc
+        raise InvalidInput(_("{path}: cannot be read ({strerror}).")
+                           .format(path=path, strerror=exc.strerror)) from exc
     if size > MAX_TRANSCRIPT_BYTES:
-        raise InvalidInput(f"{path}: is {size // MIB} MB, over the limit of "
-                           f"{MAX_TRANSCRIPT_BYTES // MIB} MB for one transcript.")
+        raise InvalidInput(_("{path}: is {size} MB, over the limit of {limit} MB for one "
+                             "transcript.")
+                           .format(path=path, size=size // MIB,
+                                   limit=MAX_TRANSCRIPT_BYTES // MIB))
     if size == 0:
-        raise InvalidInput(f"{path}: is empty.")
+        raise InvalidInput(_("{path}: is empty.").format(path=path))
     if suffix == ".docx":
         paragraphs, encoding = _read_docx(path), "docx"
     elif suffix == ".odt":
@@ -71,7 +76,7 @@ def read_transcript(path: Path) -> RawTranscript:
         paragraphs = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     paragraphs = [CONTROLS.sub("", p) for p in paragraphs]
     if not any(p.strip() for p in paragraphs):
-        raise InvalidInput(f"{path}: contains no text.")
+        raise InvalidInput(_("{path}: contains no text.").format(path=path))
     return RawTranscript(path, paragraphs, encoding)
 
 
@@ -82,16 +87,16 @@ def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode(raw, "utf-16", path), "UTF-16"
     if b"\x00" in raw:
-        raise InvalidInput(f"{path}: is a binary file, not text.")
+        raise InvalidInput(_("{path}: is a binary file, not text.").format(path=path))
     try:
         text, encoding = raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         if any(b in CP1252_UNDEFINED for b in raw):
-            raise InvalidInput(f"{path}: is neither UTF-8 nor Windows-1252 text; "
-                               "save it as UTF-8 and import it again.") from None
+            raise InvalidInput(_("{path}: is neither UTF-8 nor Windows-1252 text; save it as "
+                                 "UTF-8 and import it again.").format(path=path)) from None
         text, encoding = raw.decode("cp1252"), "Windows-1252"
     if _looks_binary(text):
-        raise InvalidInput(f"{path}: is a binary file, not text.")
+        raise InvalidInput(_("{path}: is a binary file, not text.").format(path=path))
     return text, encoding
 
 
@@ -99,7 +104,8 @@ def _decode(raw: bytes, codec: str, path: Path) -> str:
     try:
         return raw.decode(codec)
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: is not valid {codec} text ({exc.reason}).") from exc
+        raise InvalidInput(_("{path}: is not valid {codec} text ({reason}).")
+                           .format(path=path, codec=codec, reason=exc.reason)) from exc
 
 
 def _looks_binary(text: str) -> bool:
@@ -116,17 +122,20 @@ def _read_docx(path: Path) -> list[str]:
         with path.open("rb") as stream:
             head = stream.read(8)
         if head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            raise InvalidInput(f"{path}: is password-protected (encrypted) or an old .doc "
-                               "file; save it as an unprotected .docx.")
-        raise InvalidInput(f"{path}: is not a valid .docx file (not a zip archive).")
+            raise InvalidInput(_("{path}: is password-protected (encrypted) or an old .doc file; "
+                                 "save it as an unprotected .docx.").format(path=path))
+        raise InvalidInput(_("{path}: is not a valid .docx file (not a zip archive).")
+                           .format(path=path))
     _guard_archive(path).close()  # python-docx opens the file itself, after the check
     try:
         document = Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile,
             ElementTree.ParseError) as exc:
-        raise InvalidInput(f"{path}: is a damaged .docx file ({exc}).") from exc
+        raise InvalidInput(_("{path}: is a damaged .docx file ({exc}).")
+                           .format(path=path, exc=exc)) from exc
     except Exception as exc:  # lxml raises its own errors for broken XML parts
-        raise InvalidInput(f"{path}: is a damaged .docx file ({type(exc).__name__}).") from exc
+        raise InvalidInput(_("{path}: is a damaged .docx file ({kind}).")
+                           .format(path=path, kind=type(exc).__name__)) from exc
     return [paragraph.text for paragraph in document.paragraphs]
 
 
@@ -146,15 +155,16 @@ def _read_odt(path: Path) -> list[str]:
             content = archive.read("content.xml")
         except (zipfile.BadZipFile, KeyError, EOFError, OSError, zlib.error,
                 NotImplementedError, RuntimeError) as exc:  # damaged, odd method, encrypted
-            raise InvalidInput(f"{path}: is not a valid .odt file (no readable "
-                               "content.xml).") from exc
+            raise InvalidInput(_("{path}: is not a valid .odt file (no readable content.xml).")
+                               .format(path=path)) from exc
     try:
         root = parse_xml(content)  # no DTD entities: nothing expands
     except ElementTree.ParseError as exc:
-        raise InvalidInput(f"{path}: is not a valid .odt file ({exc}).") from exc
+        raise InvalidInput(_("{path}: is not a valid .odt file ({exc}).")
+                           .format(path=path, exc=exc)) from exc
     except DefusedXmlException as exc:
-        raise InvalidInput(f"{path}: is not a valid .odt file (it declares XML entities, which "
-                           "an .odt never needs).") from exc
+        raise InvalidInput(_("{path}: is not a valid .odt file (it declares XML entities, which "
+                             "an .odt never needs).").format(path=path)) from exc
     body = root.find(f"{{{ODF_OFFICE}}}body")
     return [_odf_text(p) for p in _odf_paragraphs(body)] if body is not None else []
 
@@ -210,18 +220,21 @@ def _read_rtf(path: Path) -> tuple[list[str], str]:
 
     raw = path.read_bytes()
     if not raw.lstrip().startswith(b"{\\rtf"):
-        raise InvalidInput(f"{path}: is not an RTF file (it does not begin with {{\\rtf).")
+        raise InvalidInput(_("{path}: is not an RTF file (it does not begin with {{\\rtf).")
+                           .format(path=path))
     found = RTF_CODEPAGE.search(raw[:8192])
     encoding = f"cp{int(found.group(1))}" if found else "cp1252"
     try:
         codecs.lookup(encoding)
         text = rtf_to_text(raw.decode(encoding), encoding=encoding, errors="strict")
     except LookupError:
-        raise InvalidInput(f"{path}: uses the code page {encoding}, which qualcode does not "
-                           "know; save it as .docx.") from None
+        raise InvalidInput(_("{path}: uses the code page {encoding}, which qualcode does not "
+                             "know; save it as .docx.")
+                           .format(path=path, encoding=encoding)) from None
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: has characters that are not valid in its code page "
-                           f"{encoding} ({exc.reason}).") from exc
+        raise InvalidInput(_("{path}: has characters that are not valid in its code page "
+                             "{encoding} ({reason}).")
+                           .format(path=path, encoding=encoding, reason=exc.reason)) from exc
     # RTF writes characters beyond the BMP (emoji) as two \u surrogates: pair them up.
     text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     # striprtf ends each table row with "|"; tables are not transcript text.

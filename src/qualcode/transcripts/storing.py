@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from qualcode.i18n import _
 from qualcode.models import Coding, Document, DocumentVariable, DocumentVersion, Segment, Speaker
 from qualcode.search import index
 from qualcode.search.lexicon import record_words
@@ -68,7 +69,7 @@ def store_document(session: Session, item: Prepared, actor: str) -> FileImported
     digest = sha256(text)
     document = session.scalar(select(Document).where(Document.name == item.name))
     warnings = () if item.transcript.turns else (
-        f"{item.path}: no speaker labels found; the document has no turns.",)
+        _("{path}: no speaker labels found; the document has no turns.").format(path=item.path),)
     counts = {"turns": len(item.transcript.turns),
               "sentences": sum(len(a.sentences) for a in item.analyses), "words": item.words}
     if document is None:
