@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, note, print_json, store_from
-from qualcode.cli.options import ForceOption, output_option
+from qualcode.cli.options import ExportLanguageOption, ForceOption, output_option
 from qualcode.store import Store
 
 CodebookOutput = output_option("File to write; default: stdout for yaml/md, exports/ for "
@@ -88,20 +88,23 @@ def export_command(
     fmt: Annotated[ExportFormat, typer.Option(
         "--format", help="Output format.")] = ExportFormat.yaml,
     title: Annotated[str | None, typer.Option(help="Title of the codebook.")] = None,
+    lang: ExportLanguageOption = None,
     force: ForceOption = False,
 ) -> None:
     """Write the codebook as YAML (loadable again), Markdown, Word or REFI-QDA (.qdc)."""
     from qualcode.exports.codebook_files import codebook_text, write_codebook
+    from qualcode.exports.language import export_language
     from qualcode.services.codes import code_tree
 
     store = store_from(ctx)
+    lang = export_language(store, lang)
     codes = code_tree(store)
     if fmt in (ExportFormat.docx, ExportFormat.qdc) and output is None:
         output = Path("exports") / f"codebook.{fmt.value}"
     if output is None:
-        typer.echo(codebook_text(codes, fmt.value, title), nl=False)
+        typer.echo(codebook_text(codes, fmt.value, title, lang), nl=False)
         return
-    write_codebook(store, codes, fmt.value, output, title=title, force=force)
+    write_codebook(store, codes, fmt.value, output, title=title, lang=lang, force=force)
     echo(f"Wrote {output}.")
 
 

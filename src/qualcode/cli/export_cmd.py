@@ -9,6 +9,7 @@ import typer
 from qualcode.cli.context import echo, note, progress_line, store_from
 from qualcode.cli.options import (
     CoderFilterOption,
+    ExportLanguageOption,
     ForceOption,
     OutputOption,
     RoleOption,
@@ -17,8 +18,7 @@ from qualcode.cli.options import (
     where_pairs,
 )
 from qualcode.errors import InvalidInput
-
-MEASURE_TITLES = {"counts": "Anzahl", "jaccard": "Jaccard", "c": "c-Koeffizient"}
+from qualcode.i18n import _
 
 MatrixOutput = output_option("File to write: .csv, .xlsx, .png or .svg.")
 
@@ -45,13 +45,16 @@ def export_quotes(
     max_length: Annotated[int | None, typer.Option(help="Longest quote.")] = None,
     context: Annotated[int, typer.Option(help="Characters of context before and after.")] = 0,
     delimiter: Annotated[str, typer.Option(help="CSV delimiter.")] = ";",
-    title: Annotated[str, typer.Option(help="Title of DOCX and Markdown exports.")] =
-        "Stimmen aus der Praxis",
+    title: Annotated[str | None, typer.Option(help=_(
+        "Title of DOCX and Markdown exports (default: 'Stimmen aus der Praxis' or 'Voices "
+        "from practice')."))] = None,
+    lang: ExportLanguageOption = None,
     force: ForceOption = False,
 ) -> None:
     """Quote table: filtered codings with speaker, place and a consent-aware attribution."""
     from qualcode.exports.files import choose_format, default_path
-    from qualcode.exports.quote_files import FORMATS, export_quote_table
+    from qualcode.exports.language import export_language
+    from qualcode.exports.quote_files import FORMATS, default_stem, export_quote_table
     from qualcode.exports.quotes import QuoteFilter
 
     chosen = choose_format(output, fmt, FORMATS)
@@ -60,9 +63,11 @@ def export_quotes(
     variables = where_pairs(where)
     wanted = QuoteFilter(code or [], not no_subcodes, coder or [], variables, role or [], voices,
                          min_length, max_length, context)
-    target = output or default_path("zitate", chosen)
+    store = store_from(ctx)
+    lang = export_language(store, lang)
+    target = output or default_path(default_stem(lang), chosen)
     with progress_line() as progress:
-        table = export_quote_table(store_from(ctx), wanted, target, chosen, title=title,
+        table = export_quote_table(store, wanted, target, chosen, title=title, lang=lang,
                                    delimiter=delimiter, force=force, progress=progress)
     echo(f"Wrote {target}: {len(table.quotes)} quotes.")
     for replaced in table.replacements:
@@ -110,15 +115,18 @@ def export_matrix(
         = None,
     coder: CoderFilterOption = None,
     where: WhereOption = None,
+    lang: ExportLanguageOption = None,
     force: ForceOption = False,
 ) -> None:
     """Code co-occurrence or document x code matrix, as a table or a heatmap picture."""
     from qualcode.exports import matrix_files
     from qualcode.exports.files import default_path, write_with
+    from qualcode.exports.language import export_language
     from qualcode.exports.matrices import MatrixFilter, cooccurrence, document_code_matrix
 
     wanted = MatrixFilter(coder or [], where_pairs(where), semantics, window)
     store = store_from(ctx)
+    lang = export_language(store, lang)
     target = output or default_path(kind, "xlsx")
     suffix = target.suffix.lower().lstrip(".")
     if suffix not in ("csv", "xlsx", "png", "svg"):
@@ -132,17 +140,17 @@ def export_matrix(
         if values is None:
             raise InvalidInput(f"--measure must be counts, jaccard or c, not {measure!r}.")
         rows, columns = matrix.codes, matrix.codes
-        title = f"Gemeinsames Auftreten von Codes ({MEASURE_TITLES[measure]})"
     elif kind == "documents":
         result = document_code_matrix(store, wanted, group_by)
         rows, columns, values = result.rows, result.codes, result.counts
-        title = f"Codierungen je {group_by}" if group_by else "Codierungen je Dokument"
     else:
         raise InvalidInput(f"--kind must be cooccurrence or documents, not {kind!r}.")
     if suffix in ("png", "svg"):
+        title, scale = matrix_files.matrix_words(kind, measure, group_by, lang)
         write_with(target, force, lambda p: matrix_files.write_heatmap(
-            p, rows, columns, values, title, diagonal_apart=kind == "cooccurrence"))
+            p, rows, columns, values, title, diagonal_apart=kind == "cooccurrence", lang=lang,
+            scale=scale))
     else:
         write_with(target, force, lambda p: matrix_files.write_table(p, rows, columns, values,
-                                                                       suffix))
+                                                                       suffix, lang=lang))
     echo(f"Wrote {target}: {len(rows)} x {len(columns)}.")

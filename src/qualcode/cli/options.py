@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.search.engine import Filters
@@ -39,6 +40,9 @@ def output_option(help: str = "File to write; the format follows its ending.") -
 
 OutputOption = output_option()
 ForceOption = Annotated[bool, typer.Option(help="Overwrite an existing file.")]
+ExportLanguageOption = Annotated[str | None, typer.Option(
+    "--lang", help=_("Language of the words in the file: de or en (default: the project's "
+                     "export language)."))]
 
 
 def comma_list(value: str | None) -> list[str]:
