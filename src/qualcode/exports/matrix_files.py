@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 import textwrap
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,46 +113,75 @@ def write_heatmap(path: Path, rows: list[str], columns: list[str], values: np.nd
     matplotlib.rcParams["svg.fonttype"] = "none"  # not translated: code names stay SVG text
     import matplotlib.pyplot as plt
 
-    # Big matrices get smaller cells and labels, so that the picture stays printable (and
-    # a 200 x 200 matrix does not need gigabytes of memory to draw).
-    cell = min(CELL_INCHES, MATRIX_INCHES / max(len(rows), len(columns), 1))
-    font = min(8.0, max(4.0, cell * 72 * 0.75))
-    labels = _labels(rows, columns, 2 if cell * 72 >= 2.4 * font else 1)
-    per_character = font * EM / 72
-    margin_left = per_character * _longest_line(labels.rows) + 0.3
-    margin_bottom = per_character * _longest_line(labels.columns) + 0.3
-    legend_column = per_character * _longest_line(labels.legend) + 0.3
-    width = max(margin_left + cell * len(columns) + 1.6, 5.0,
-                legend_column + 0.5 if labels.legend else 0.0)
-    legend_columns = max(1, int((width - 0.5) / legend_column))
-    legend_height = math.ceil(len(labels.legend) / legend_columns) * font * 1.4 / 72
-    height = max(margin_bottom + cell * len(rows) + 1.4 + legend_height, 4.0)
-    figure = plt.figure(figsize=(width, height), layout="constrained")
-    w = words(lang)
-    wrap = max(20, int(width * 72 / (TITLE_POINTS * EM)))
+    size = _size(rows, columns)
+    figure = plt.figure(figsize=(size.width, size.height), layout="constrained")
+    wrap = max(20, int(size.width * 72 / (TITLE_POINTS * EM)))
     figure.suptitle(textwrap.fill(title, wrap), fontsize=TITLE_POINTS).set_gid("title")
-    heights = [cell * len(rows) + margin_bottom, legend_height] if labels.legend else [1]
+    heights = [size.matrix_height, size.legend_height] if size.labels.legend else [1]
     grid = figure.add_gridspec(len(heights), 1, height_ratios=heights)
     axes = figure.add_subplot(grid[0])
     shown = np.ma.masked_array(values, mask=np.eye(*values.shape, dtype=bool)
                                if diagonal_apart else None)
     image = axes.imshow(shown, cmap=COLOURS, aspect="equal")
-    axes.set_xticks(range(len(columns)), labels.columns, rotation=90, fontsize=font)
-    axes.set_yticks(range(len(rows)), labels.rows, fontsize=font)
+    axes.set_xticks(range(len(columns)), size.labels.columns, rotation=90, fontsize=size.font)
+    axes.set_yticks(range(len(rows)), size.labels.rows, fontsize=size.font)
     if diagonal_apart:
         _hatch_diagonal(axes, min(values.shape))
-        figure.supxlabel(textwrap.fill(w.pgettext(
-            "matrix", "Hatched diagonal: each code with itself, outside the colour scale."),
-            wrap * 6 // 5), fontsize=8)
+        note = words(lang).pgettext(
+            "matrix", "Hatched diagonal: each code with itself, outside the colour scale.")
+        figure.supxlabel(textwrap.fill(note, wrap * 6 // 5), fontsize=8)
     if max(len(rows), len(columns)) <= MAX_ANNOTATED:
         _annotate(axes, values, shown, image, lang)
-    _colour_bar(figure, axes, image, values, scale, lang)
-    if labels.legend:
-        _legend(figure.add_subplot(grid[1]), labels.legend, legend_columns, font)
-    # The canvas is cut to what was drawn, with a margin: no word is ever cut off.
-    figure.savefig(str(path), format=path.suffix.lstrip("."), dpi=150, bbox_inches="tight",
-                   pad_inches=0.15)
+    _colour_bar(axes, image, values, scale, lang,
+                (size.cell * len(columns), size.cell * len(rows)))
+    if size.labels.legend:
+        _legend(figure.add_subplot(grid[1]), size.labels.legend, size.legend_columns,
+                size.font)
+    with warnings.catch_warnings():
+        # A character the font lacks (an emoji in a code name) is drawn as a box in a PNG
+        # and stays text in an SVG; the warning would name it, and a name is data.
+        warnings.filterwarnings("ignore", "Glyph", UserWarning)  # not translated: a filter
+        # The canvas is cut to what was drawn, with a margin: no word is ever cut off.
+        figure.savefig(str(path), format=path.suffix.lstrip("."), dpi=150,
+                       bbox_inches="tight", pad_inches=0.15)
     plt.close(figure)
+
+
+@dataclass(frozen=True)
+class _Size:
+    """The canvas of a heatmap in inches, and what its parts take."""
+
+    labels: _Labels
+    cell: float
+    font: float
+    width: float
+    height: float
+    matrix_height: float
+    legend_columns: int
+    legend_height: float
+
+
+def _size(rows: list[str], columns: list[str]) -> _Size:
+    """Big matrices get smaller cells and labels, so that the picture stays printable (and a
+    200 x 200 matrix does not need gigabytes of memory to draw).
+
+    The width is generous and the height close: slack is then at the sides, where saving
+    cuts it away, not between the title, the matrix and the legend.
+    """
+    cell = min(CELL_INCHES, MATRIX_INCHES / max(len(rows), len(columns), 1))
+    font = min(8.0, max(4.0, cell * 72 * 0.75))
+    labels = _labels(rows, columns, 2 if cell * 72 >= 2.4 * font else 1)
+    per_character = font * EM / 72
+    margin_left = per_character * _longest_line(labels.rows) + 0.2
+    matrix_height = per_character * _longest_line(labels.columns) + 0.2 + cell * len(rows)
+    legend_column = per_character * _longest_line(labels.legend) + 0.3
+    width = max(margin_left + cell * len(columns) + 2.5, 5.0,
+                legend_column + 0.5 if labels.legend else 0.0)
+    legend_columns = max(1, int((width - 0.5) / legend_column))
+    legend_height = math.ceil(len(labels.legend) / legend_columns) * font * 1.45 / 72
+    height = max(matrix_height + legend_height + 1.0, 3.0)
+    return _Size(labels, cell, font, width, height, matrix_height, legend_columns,
+                 legend_height)
 
 
 def _labels(rows: list[str], columns: list[str], most_lines: int) -> _Labels:
@@ -193,13 +223,18 @@ def _hatch_diagonal(axes, size: int) -> None:  # type: ignore[no-untyped-def]
                                  edgecolor="#8c8c8c", linewidth=0))
 
 
-def _colour_bar(figure, axes, image, values: np.ndarray, scale: str,  # type: ignore[no-untyped-def]
-                lang: str) -> None:
+def _colour_bar(axes, image, values: np.ndarray, scale: str, lang: str,  # type: ignore[no-untyped-def]
+                matrix: tuple[float, float]) -> None:
+    """Beside the matrix (an inset of its axes: no gap however the layout turns out), with as
+    many numbers as its height holds; ``matrix``: the matrix's width and height in inches.
+    """
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    bar = figure.colorbar(image, ax=axes, shrink=0.8, label=scale)
-    if np.issubdtype(values.dtype, np.integer):
-        bar.locator = MaxNLocator(integer=True)
+    width, height = matrix
+    bar_axes = axes.inset_axes([1 + 0.15 / width, 0, 0.18 / width, 1])
+    bar = axes.figure.colorbar(image, cax=bar_axes, label=scale)
+    bar.locator = MaxNLocator(nbins=max(2, min(10, int(height * 72 / 24))),
+                              integer=bool(np.issubdtype(values.dtype, np.integer)))
     bar.formatter = FuncFormatter(lambda value, _position: _short(value, lang))
     bar.update_ticks()
 
