@@ -224,3 +224,20 @@ def test_the_colour_scale_reads_in_greyscale() -> None:
     lightness = samples @ np.array([0.299, 0.587, 0.114])
     assert (np.diff(lightness) > 0).all()
     assert lightness[-1] - lightness[0] > 0.6
+
+
+@pytest.mark.parametrize(("lang", "anchor"), [("de", "**Ankerbeispiel:**"),
+                                              ("en", "**Anchor example:**")])
+def test_codebook_files_speak_the_export_language(demo: str, english_project: str,
+                                                  tmp_path: Path, lang: str, anchor: str) -> None:
+    asked = qualcode("codebook", "export", "--format", "md", "--lang", lang, db=demo,
+                     env={"QUALCODE_LANG": "en" if lang == "de" else "de"})
+    assert asked.code == 0, asked.err
+    assert asked.out.startswith("# Codebook\n") and anchor in asked.out
+    project = english_project if lang == "en" else demo
+    word = tmp_path / f"codebook-{lang}.docx"
+    assert qualcode("codebook", "export", "--format", "docx", "-o", str(word), db=project,
+                    env={"LANG": "C", "QUALCODE_LANG": ""}).code == 0
+    text = "\n".join(p.text for p in DocxDocument(str(word)).paragraphs)
+    assert f"{anchor.strip('*')} „" in text
+    assert ("Pfad: " in text) == (lang == "de") and ("Path: " in text) == (lang == "en")
