@@ -241,3 +241,48 @@ def test_codebook_files_speak_the_export_language(demo: str, english_project: st
     text = "\n".join(p.text for p in DocxDocument(str(word)).paragraphs)
     assert f"{anchor.strip('*')} „" in text
     assert ("Pfad: " in text) == (lang == "de") and ("Path: " in text) == (lang == "en")
+
+
+AGREEMENT_HEADERS = {
+    "de": ["Code", "Einheiten", "Prozentuale Übereinstimmung", "Cohens Kappa"],
+    "en": ["Code", "Units", "Percent agreement", "Cohen's kappa"],
+}
+DISAGREEMENT_HEADERS = {
+    "de": ["Dokument", "Einheit", "Beginn", "Ende", "Code", "Codiert von anna",
+           "Codiert von björn", "Text"],
+    "en": ["Document", "Unit", "Start", "End", "Code", "Coded by anna", "Coded by björn",
+           "Text"],
+}
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_agreement_tables_name_their_columns_in_the_export_language(tmp_path: Path,
+                                                                    lang: str) -> None:
+    from tests.conftest import CODEBOOK
+
+    db = str(tmp_path / "q.db")
+    source = tmp_path / "gespräch.txt"
+    source.write_text("B: Über die Straße hinweg – „gemeinsam“ geht’s besser. 🙂\n",
+                      encoding="utf-8")
+    assert qualcode("init", "--codebook", str(CODEBOOK), db=db).code == 0
+    assert qualcode("import", str(source), db=db).code == 0
+    rows = tmp_path / "c.csv"
+    rows.write_text("document,coder,code,start,end\ngespräch,anna,Soziale Integration,3,10\n"
+                    "gespräch,björn,Soziale Integration,5,30\n", encoding="utf-8")
+    assert qualcode("import", "codings", str(rows), db=db).code == 0
+    interface = {"QUALCODE_LANG": "de" if lang == "en" else "en"}
+    table, sheet_file, listing = (tmp_path / f"{n}.{x}" for n, x in (
+        ("kappa", "csv"), ("kappa", "xlsx"), ("streit", "xlsx")))
+    assert qualcode("agreement", "--coders", "anna,björn", "--csv", str(table), "--xlsx",
+                    str(sheet_file), "--lang", lang, db=db, env=interface).code == 0
+    assert qualcode("disagreements", "--coders", "anna,björn", "--unit", "character",
+                    "--xlsx", str(listing), "--lang", lang, db=db, env=interface).code == 0
+    agreement_sheet = load_workbook(sheet_file).active
+    assert [c.value for c in agreement_sheet[1]][:4] == AGREEMENT_HEADERS[lang]
+    assert agreement_sheet.title == {"de": "Übereinstimmung", "en": "Agreement"}[lang]
+    disagreement_sheet = load_workbook(listing).active
+    assert [c.value for c in disagreement_sheet[1]] == DISAGREEMENT_HEADERS[lang]
+    assert disagreement_sheet.title == {"de": "Abweichungen", "en": "Disagreements"}[lang]
+    # The CSV is for scripts: its header is the keys of --json in either language.
+    with table.open(encoding="utf-8-sig") as handle:
+        assert next(csv.reader(handle))[:3] == ["code", "n_units", "percent_agreement"]

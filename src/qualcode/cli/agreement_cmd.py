@@ -13,6 +13,7 @@ from qualcode.cli.options import (
     BootstrapOption,
     CodersOption,
     DocumentsOption,
+    ExportLanguageOption,
     UnitOption,
     comma_list,
 )
@@ -87,16 +88,19 @@ def agreement_command(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     csv_file: Annotated[Path | None, typer.Option("--csv", help="Write a CSV table.")] = None,
     xlsx_file: Annotated[Path | None, typer.Option("--xlsx", help="Write an XLSX table.")] = None,
+    lang: ExportLanguageOption = None,
     force: ForceOption = False,
 ) -> None:
     """Inter-coder agreement per code and overall (percent, Cohen, Brennan-Prediger, alpha)."""
     from qualcode.agreement.compute import CodeAgreement, agreement
+    from qualcode.exports.language import export_language
 
-    result = agreement(store_from(ctx), _selection(coders, unit, documents, codes, overlap,
-                                                   bootstrap))
+    store = store_from(ctx)
+    language = export_language(store, lang)
+    result = agreement(store, _selection(coders, unit, documents, codes, overlap, bootstrap))
     rows = [to_jsonable(code) for code in result.codes]
     if csv_file or xlsx_file:
-        _write_table(rows, csv_file, xlsx_file, force=force, title="Übereinstimmung",
+        _write_table(rows, csv_file, xlsx_file, force=force, kind="agreement", lang=language,
                      columns=[f.name for f in dataclasses.fields(CodeAgreement)])
     if json_output:
         print_json(result)
@@ -131,17 +135,22 @@ def disagreements_command(
     overlap: OverlapOption = 0.9,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     xlsx_file: Annotated[Path | None, typer.Option("--xlsx", help="Write an XLSX table.")] = None,
+    lang: ExportLanguageOption = None,
     force: ForceOption = False,
 ) -> None:
     """Every unit on which the coders disagree: document, unit, code, who coded it, text."""
     from qualcode.agreement.compute import disagreements
+    from qualcode.exports.language import export_language
 
-    found = disagreements(store_from(ctx), _selection(coders, unit, documents, codes, overlap))
+    store = store_from(ctx)
+    language = export_language(store, lang)
+    found = disagreements(store, _selection(coders, unit, documents, codes, overlap))
     if xlsx_file:
         names = comma_list(coders)
         _write_table([_flat(d) for d in found], None, xlsx_file, force=force,
-                     title="Abweichungen", columns=["document", "unit", "start", "end", "code",
-                                                    *(f"coded by {n}" for n in names), "text"])
+                     kind="disagreements", lang=language,
+                     columns=["document", "unit", "start", "end", "code",
+                              *(f"coded by {n}" for n in names), "text"])
     if json_output:
         print_json(found)
         return
@@ -161,8 +170,8 @@ def _flat(d) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 
 def _write_table(rows: list[dict[str, object]], csv_file: Path | None,
-                 xlsx_file: Path | None, *, force: bool, title: str, columns: list[str]
-                 ) -> None:
+                 xlsx_file: Path | None, *, force: bool, kind: str, lang: str,
+                 columns: list[str]) -> None:
     from qualcode.exports.files import check_target, write_with
     from qualcode.exports.records import write_records
 
@@ -170,8 +179,8 @@ def _write_table(rows: list[dict[str, object]], csv_file: Path | None,
     for target, _ in targets:  # both checked before either is written
         check_target(target, force=force)
     for target, fmt in targets:
-        write_with(target, force, lambda p, fmt=fmt: write_records(p, rows, fmt, title=title,
-                                                                  columns=columns))
+        write_with(target, force, lambda p, fmt=fmt: write_records(
+            p, rows, fmt, kind=kind, columns=columns, lang=lang))
         note(f"Wrote {target}.")
 
 
