@@ -286,3 +286,15 @@ def test_agreement_tables_name_their_columns_in_the_export_language(tmp_path: Pa
     # The CSV is for scripts: its header is the keys of --json in either language.
     with table.open(encoding="utf-8-sig") as handle:
         assert next(csv.reader(handle))[:3] == ["code", "n_units", "percent_agreement"]
+
+
+@pytest.mark.parametrize(("lang", "title"), [("de", "Codierungen je Kommune"),
+                                             ("en", "Codings per Kommune")])
+def test_a_document_matrix_is_titled_with_the_variable_label(demo: str, tmp_path: Path,
+                                                            lang: str, title: str) -> None:
+    picture = tmp_path / "dokumente.svg"
+    result = qualcode("export", "matrix", "--kind", "documents", "--group-by", "municipality",
+                      "-o", str(picture), "--lang", lang, db=demo)
+    assert result.code == 0, result.err
+    assert title_of(picture) == title
+    assert "Kesselbrunn" in svg_words(picture)  # the values of the variable are data

@@ -146,7 +146,7 @@ def export_matrix(
     else:
         raise InvalidInput(f"--kind must be cooccurrence or documents, not {kind!r}.")
     if suffix in ("png", "svg"):
-        title, scale = matrix_files.matrix_words(kind, measure, group_by, lang)
+        title, scale = matrix_files.matrix_words(kind, measure, _label(store, group_by), lang)
         write_with(target, force, lambda p: matrix_files.write_heatmap(
             p, rows, columns, values, title, diagonal_apart=kind == "cooccurrence", lang=lang,
             scale=scale))
@@ -154,3 +154,10 @@ def export_matrix(
         write_with(target, force, lambda p: matrix_files.write_table(p, rows, columns, values,
                                                                        suffix, lang=lang))
     echo(f"Wrote {target}: {len(rows)} x {len(columns)}.")
+
+
+def _label(store, variable: str | None) -> str | None:  # type: ignore[no-untyped-def]
+    """How people read a document variable's name ("Kommune" for municipality)."""
+    from qualcode.services.profile import project_profile
+
+    return project_profile(store).label(variable) if variable else None

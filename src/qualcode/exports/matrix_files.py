@@ -64,7 +64,10 @@ def _write_xlsx(path: Path, rows: list[str], columns: list[str], body: list[list
 
 
 def matrix_words(kind: str, measure: str, group_by: str | None, lang: str) -> tuple[str, str]:
-    """The title of a matrix and the name of its values (the colour bar's label) in ``lang``."""
+    """The title of a matrix and the name of its values (the colour bar's label) in ``lang``.
+
+    ``group_by``: the label of the variable documents are grouped by (data: not translated).
+    """
     w = words(lang)
     if kind == "documents":
         title = (w.pgettext("matrix", "Codings per {variable}").format(variable=group_by)
