@@ -298,3 +298,18 @@ def test_a_document_matrix_is_titled_with_the_variable_label(demo: str, tmp_path
     assert result.code == 0, result.err
     assert title_of(picture) == title
     assert "Kesselbrunn" in svg_words(picture)  # the values of the variable are data
+
+
+@pytest.mark.parametrize(("lang", "written"), [("de", "0,25"), ("en", "0.25")])
+def test_alike_names_are_numbered_and_numbers_written_as_the_language_does(
+        tmp_path: Path, lang: str, written: str) -> None:
+    codes = ["Ressourcen/Finanzen", "Belastung/Finanzen", "Wohnen"]
+    values = np.array([[1.0, 0.25, 0.0], [0.25, 1.0, 0.5], [0.0, 0.5, 1.0]])
+    svg = tmp_path / "gleich.svg"
+    write_heatmap(svg, codes, codes, values, "Jaccard", diagonal_apart=True, lang=lang,
+                  scale="Jaccard")
+    text = svg_words(svg)
+    # two codes named "Finanzen" are told apart by number, the legend gives their paths
+    assert "1 Finanzen" in text and "2 Finanzen" in text
+    assert "1  Ressourcen/Finanzen" in text and "2  Belastung/Finanzen" in text
+    assert written in text.split()

@@ -195,11 +195,11 @@ def _labels(rows: list[str], columns: list[str], most_lines: int) -> _Labels:
     """
     names = list(dict.fromkeys([*rows, *columns]))
     shown = [_last(n) for n in names]
+    unique = len(set(shown)) == len(shown)
     wrapped = [textwrap.wrap(s, LABEL_WIDTH) or [""] for s in shown]
-    if len(set(shown)) == len(shown) and all(len(lines) <= most_lines for lines in wrapped):
+    if unique and all(len(lines) <= most_lines for lines in wrapped):
         full = {n: "\n".join(lines) for n, lines in zip(names, wrapped, strict=True)}
         return _Labels([full[r] for r in rows], [full[c] for c in columns], [])
-    unique = len(set(shown)) == len(shown)
     number = {n: index for index, n in enumerate(names, start=1)}
     short = {n: f"{number[n]} {_abbreviated(s)}" for n, s in zip(names, shown, strict=True)}
     legend = [f"{number[n]}  {s if unique else n}" for n, s in zip(names, shown, strict=True)]
@@ -266,7 +266,7 @@ def _annotate(axes, values: np.ndarray, shown: np.ma.MaskedArray, image,  # type
                   color=colour)
 
 
-def _short(value: float, lang: str = "en") -> str:
+def _short(value: float, lang: str) -> str:
     """A number as people of ``lang`` write it: 0.25 in English, 0,25 in German."""
     number = _number(value)
     text = str(number) if isinstance(number, int) else f"{number:.2f}"
