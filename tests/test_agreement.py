@@ -238,8 +238,9 @@ def test_cli_json_shape_and_errors(tmp_path: Path) -> None:
     assert qualcode("disagreements", "--coders", "anna,björn", "--unit", "character",
                     "--xlsx", str(xlsx), db=db).code == 0
     sheet = load_workbook(xlsx).active
-    assert [c.value for c in sheet[1]] == ["document", "unit", "start", "end", "code",
-                                           "coded by anna", "coded by björn", "text"]
+    # the project's export language (German for the study) names the columns
+    assert [c.value for c in sheet[1]] == ["Dokument", "Einheit", "Beginn", "Ende", "Code",
+                                           "Codiert von anna", "Codiert von björn", "Text"]
     # anna coded [3, 10), björn [5, 30): they disagree on [3, 5) and [10, 30)
     assert [(r[2], r[3]) for r in sheet.iter_rows(min_row=2, values_only=True)] == \
         [(3, 5), (10, 30)]

@@ -10,7 +10,6 @@ import typer
 
 from qualcode.cli.context import (
     echo,
-    export_language,
     note,
     print_json,
     store_from,
@@ -20,11 +19,12 @@ from qualcode.cli.options import (
     BootstrapOption,
     CodersOption,
     DocumentsOption,
+    ExportLanguageOption,
     JsonOption,
     UnitOption,
     comma_list,
 )
-from qualcode.i18n import N_, _, ngettext, words
+from qualcode.i18n import N_, _, ngettext
 
 CodesOption = Annotated[str | None, typer.Option(
     help=N_("Comma-separated codes (name or path)."))]
@@ -113,16 +113,18 @@ def agreement_command(
     json_output: JsonOption = False,
     csv_file: Annotated[Path | None, typer.Option("--csv", help=N_("Write a CSV table."))] = None,
     xlsx_file: XlsxOption = None,
+    lang: ExportLanguageOption = None,
     force: ForceOption = False,
 ) -> None:
     from qualcode.agreement.compute import CodeAgreement, agreement
+    from qualcode.exports.language import export_language
 
-    result = agreement(store_from(ctx), _selection(coders, unit, documents, codes, overlap,
-                                                   bootstrap))
+    store = store_from(ctx)
+    language = export_language(store, lang)
+    result = agreement(store, _selection(coders, unit, documents, codes, overlap, bootstrap))
     rows = [to_jsonable(code) for code in result.codes]
     if csv_file or xlsx_file:
-        title = words(export_language(ctx)).pgettext("sheet name", "Agreement")
-        _write_table(rows, csv_file, xlsx_file, force=force, title=title,
+        _write_table(rows, csv_file, xlsx_file, force=force, kind="agreement", lang=language,
                      columns=[f.name for f in dataclasses.fields(CodeAgreement)])
     if json_output:
         print_json(result)
@@ -169,15 +171,19 @@ def disagreements_command(
     overlap: OverlapOption = 0.9,
     json_output: JsonOption = False,
     xlsx_file: XlsxOption = None,
+    lang: ExportLanguageOption = None,
     force: ForceOption = False,
 ) -> None:
     from qualcode.agreement.compute import disagreements
+    from qualcode.exports.language import export_language
 
-    found = disagreements(store_from(ctx), _selection(coders, unit, documents, codes, overlap))
+    store = store_from(ctx)
+    language = export_language(store, lang)
+    found = disagreements(store, _selection(coders, unit, documents, codes, overlap))
     if xlsx_file:
         names = comma_list(coders)
-        title = words(export_language(ctx)).pgettext("sheet name", "Disagreements")
-        _write_table([_flat(d) for d in found], None, xlsx_file, force=force, title=title,
+        _write_table([_flat(d) for d in found], None, xlsx_file, force=force,
+                     kind="disagreements", lang=language,
                      columns=["document", "unit", "start", "end", "code",
                               *(_coded_by(n) for n in names), "text"])
     if json_output:
@@ -203,8 +209,8 @@ def _flat(d) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 
 def _write_table(rows: list[dict[str, object]], csv_file: Path | None,
-                 xlsx_file: Path | None, *, force: bool, title: str, columns: list[str]
-                 ) -> None:
+                 xlsx_file: Path | None, *, force: bool, kind: str, lang: str,
+                 columns: list[str]) -> None:
     from qualcode.exports.files import check_target, write_with
     from qualcode.exports.records import write_records
 
@@ -212,8 +218,8 @@ def _write_table(rows: list[dict[str, object]], csv_file: Path | None,
     for target, _fmt in targets:  # both checked before either is written
         check_target(target, force=force)
     for target, fmt in targets:
-        write_with(target, force, lambda p, fmt=fmt: write_records(p, rows, fmt, title=title,
-                                                                  columns=columns))
+        write_with(target, force, lambda p, fmt=fmt: write_records(
+            p, rows, fmt, kind=kind, columns=columns, lang=lang))
         note(_("Wrote {path}.").format(path=target))
 
 

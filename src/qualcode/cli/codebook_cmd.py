@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, note, print_json, store_from
-from qualcode.cli.options import ForceOption, JsonOption, output_option
+from qualcode.cli.options import ExportLanguageOption, ForceOption, JsonOption, output_option
 from qualcode.i18n import N_, _, ngettext
 from qualcode.store import Store
 
@@ -105,19 +105,22 @@ def export_command(
     fmt: Annotated[ExportFormat, typer.Option(
         "--format", help=N_("Output format."))] = ExportFormat.yaml,
     title: Annotated[str | None, typer.Option(help=N_("Title of the codebook."))] = None,
+    lang: ExportLanguageOption = None,
     force: ForceOption = False,
 ) -> None:
     from qualcode.exports.codebook_files import codebook_text, write_codebook
+    from qualcode.exports.language import export_language
     from qualcode.services.codes import code_tree
 
     store = store_from(ctx)
+    lang = export_language(store, lang)
     codes = code_tree(store)
     if fmt in (ExportFormat.docx, ExportFormat.qdc) and output is None:
         output = Path("exports") / f"codebook.{fmt.value}"
     if output is None:
-        typer.echo(codebook_text(codes, fmt.value, title), nl=False)
+        typer.echo(codebook_text(codes, fmt.value, title, lang), nl=False)
         return
-    write_codebook(store, codes, fmt.value, output, title=title, force=force)
+    write_codebook(store, codes, fmt.value, output, title=title, lang=lang, force=force)
     echo(_("Wrote {path}.").format(path=output))
 
 

@@ -31,13 +31,6 @@ def store_from(ctx: typer.Context) -> Store:
     return root.obj["store"]
 
 
-def export_language(ctx: typer.Context) -> str:
-    """The language of words written into files: the project's (its profile)."""
-    from qualcode.services.profile import project_profile
-
-    return project_profile(store_from(ctx)).export_language
-
-
 def to_jsonable(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {k: to_jsonable(v) for k, v in dataclasses.asdict(value).items()}

@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli.context import echo, export_language, note, progress_line, store_from
+from qualcode.cli.context import echo, note, progress_line, store_from
 from qualcode.cli.options import (
     CoderFilterOption,
+    ExportLanguageOption,
     ForceOption,
     OutputOption,
     RoleOption,
@@ -17,10 +18,7 @@ from qualcode.cli.options import (
     where_pairs,
 )
 from qualcode.errors import InvalidInput
-from qualcode.i18n import N_, _, ngettext, words
-
-# Words of the heatmap title, in the export language.
-MEASURE_TITLES = {"counts": N_("counts"), "jaccard": N_("Jaccard"), "c": N_("c coefficient")}
+from qualcode.i18n import N_, _, ngettext
 
 MatrixOutput = output_option(N_("File to write: .csv, .xlsx, .png or .svg."))
 
@@ -52,10 +50,12 @@ def export_quotes(
     delimiter: Annotated[str, typer.Option(help=N_("CSV delimiter."))] = ";",
     title: Annotated[str | None, typer.Option(
         help=N_("Title of DOCX and Markdown exports (default: the export's own)."))] = None,
+    lang: ExportLanguageOption = None,
     force: ForceOption = False,
 ) -> None:
     from qualcode.exports.files import choose_format, default_path
-    from qualcode.exports.quote_files import FORMATS, export_quote_table
+    from qualcode.exports.language import export_language
+    from qualcode.exports.quote_files import FORMATS, default_stem, export_quote_table
     from qualcode.exports.quotes import QuoteFilter
 
     chosen = choose_format(output, fmt, FORMATS)
@@ -64,10 +64,11 @@ def export_quotes(
     variables = where_pairs(where)
     wanted = QuoteFilter(code or [], not no_subcodes, coder or [], variables, role or [], voices,
                          min_length, max_length, context)
-    target = output or default_path("zitate", chosen)
+    store = store_from(ctx)
+    lang = export_language(store, lang)
+    target = output or default_path(default_stem(lang), chosen)
     with progress_line() as progress:
-        titled = {"title": title} if title is not None else {}
-        table = export_quote_table(store_from(ctx), wanted, target, chosen, **titled,
+        table = export_quote_table(store, wanted, target, chosen, title=title, lang=lang,
                                    delimiter=delimiter, force=force, progress=progress)
     n = len(table.quotes)
     echo(ngettext("Wrote {path}: {n} quote.", "Wrote {path}: {n} quotes.", n).format(
@@ -120,14 +121,17 @@ def export_matrix(
         = None,
     coder: CoderFilterOption = None,
     where: WhereOption = None,
+    lang: ExportLanguageOption = None,
     force: ForceOption = False,
 ) -> None:
     from qualcode.exports import matrix_files
     from qualcode.exports.files import default_path, write_with
+    from qualcode.exports.language import export_language
     from qualcode.exports.matrices import MatrixFilter, cooccurrence, document_code_matrix
 
     wanted = MatrixFilter(coder or [], where_pairs(where), semantics, window)
     store = store_from(ctx)
+    lang = export_language(store, lang)
     target = output or default_path(kind, "xlsx")
     suffix = target.suffix.lower().lstrip(".")
     if suffix not in ("csv", "xlsx", "png", "svg"):
@@ -143,23 +147,26 @@ def export_matrix(
             raise InvalidInput(_("--measure must be counts, jaccard or c, not {value!r}.").format(
                 value=measure))
         rows, columns = matrix.codes, matrix.codes
-        export = words(export_language(ctx))
-        title = export.gettext("Co-occurrence of codes ({measure})").format(
-            measure=export.gettext(MEASURE_TITLES[measure]))
     elif kind == "documents":
         result = document_code_matrix(store, wanted, group_by)
         rows, columns, values = result.rows, result.codes, result.counts
-        export = words(export_language(ctx))
-        title = (export.gettext("Codings per {variable}").format(variable=group_by) if group_by
-                 else export.gettext("Codings per document"))
     else:
         raise InvalidInput(_("--kind must be cooccurrence or documents, not {value!r}.").format(
             value=kind))
     if suffix in ("png", "svg"):
+        title, scale = matrix_files.matrix_words(kind, measure, _label(store, group_by), lang)
         write_with(target, force, lambda p: matrix_files.write_heatmap(
-            p, rows, columns, values, title, diagonal_apart=kind == "cooccurrence"))
+            p, rows, columns, values, title, diagonal_apart=kind == "cooccurrence", lang=lang,
+            scale=scale))
     else:
         write_with(target, force, lambda p: matrix_files.write_table(p, rows, columns, values,
-                                                                       suffix))
+                                                                       suffix, lang=lang))
     echo(_("Wrote {path}: {rows} x {columns}.").format(path=target, rows=len(rows),
                                                        columns=len(columns)))
+
+
+def _label(store, variable: str | None) -> str | None:  # type: ignore[no-untyped-def]
+    """How people read a document variable's name ("Kommune" for municipality)."""
+    from qualcode.services.profile import project_profile
+
+    return project_profile(store).label(variable) if variable else None

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from qualcode.exports.files import reversible_cell
+from qualcode.i18n import _
 from qualcode.models import Coder, Coding, Document, DocumentVersion
 from qualcode.progress import Progress, counted
 from qualcode.store import Store
@@ -48,7 +49,7 @@ def coding_rows(store: Store) -> Iterator[CodingRow]:
 
 def write_codings(path: Path, rows: Iterator[CodingRow], total: int, fmt: str,
                   progress: Progress | None = None) -> None:
-    paced = counted(rows, total, "writing codings", progress, every=10_000)
+    paced = counted(rows, total, _("writing codings"), progress, every=10_000)
     if fmt == "jsonl":
         with path.open("w", encoding="utf-8") as handle:
             for row in paced:

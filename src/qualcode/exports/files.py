@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from qualcode.errors import InvalidInput
+from qualcode.i18n import _
 
 # Temporary files are named after the writing process, so that the next export into the same
 # folder can remove those whose process was killed (kill -9 leaves no chance to clean up).
@@ -52,15 +53,17 @@ def choose_format(target: Path | None, asked: str | None, formats: tuple[str, ..
     names = ", ".join(formats)
     if asked is not None:
         if asked not in formats:
-            raise InvalidInput(f"--format must be one of {names}, not {asked!r}.")
+            raise InvalidInput(_("--format must be one of {names}, not {asked!r}.").format(
+                names=names, asked=asked))
         if suffix in formats and suffix != asked:
-            raise InvalidInput(f"{target} ends in .{suffix}, but --format asks for {asked}.")
+            raise InvalidInput(_("{target} ends in .{suffix}, but --format asks for {asked}."
+                                 ).format(target=target, suffix=suffix, asked=asked))
         return asked
     if target is None:
         return formats[0]
     if suffix not in formats:
-        raise InvalidInput(f"{target}: the file name must end in one of {names} "
-                           "(or give --format).")
+        raise InvalidInput(_("{target}: the file name must end in one of {names} "
+                             "(or give --format).").format(target=target, names=names))
     return suffix
 
 
@@ -83,9 +86,10 @@ def slug(text: str, limit: int = 60) -> str:
 def check_target(target: Path, *, force: bool) -> None:
     """Refuse a folder, and an existing file unless ``force``."""
     if target.is_dir():
-        raise InvalidInput(f"{target} is a folder; name a file to write.")
+        raise InvalidInput(_("{target} is a folder; name a file to write.").format(target=target))
     if target.exists() and not force:
-        raise InvalidInput(f"{target} exists already; use --force to overwrite it.")
+        raise InvalidInput(_("{target} exists already; use --force to overwrite it.").format(
+            target=target))
 
 
 @contextmanager
@@ -102,7 +106,7 @@ def atomic_file(target: Path, *, force: bool) -> Iterator[Path]:
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-",
                                         suffix=target.suffix)
     except OSError as exc:
-        raise InvalidInput(f"{target} cannot be written ({exc.strerror}).") from exc
+        raise InvalidInput(_unwritable(target, exc)) from exc
     os.close(handle)
     temporary = Path(name)
     try:
@@ -113,7 +117,7 @@ def atomic_file(target: Path, *, force: bool) -> Iterator[Path]:
             try:
                 os.replace(temporary, target)
             except OSError as exc:
-                raise InvalidInput(f"{target} cannot be written ({exc.strerror}).") from exc
+                raise InvalidInput(_unwritable(target, exc)) from exc
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -162,6 +166,11 @@ def write_with(target: Path, force: bool, writer: Callable[[Path], None]) -> Pat
     with atomic_file(target, force=force) as temporary:
         writer(temporary)
     return target
+
+
+def _unwritable(target: Path, exc: OSError) -> str:
+    return _("{target} cannot be written ({reason}).").format(target=target,
+                                                              reason=exc.strerror)
 
 
 def _umask() -> int:

@@ -27,6 +27,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from qualcode.errors import InvalidInput, NotFound
+from qualcode.i18n import _
 from qualcode.models import Coder, Coding, Document, DocumentVariable, DocumentVersion, Segment
 from qualcode.progress import Progress, counted
 from qualcode.store import Store
@@ -76,7 +77,7 @@ def load_codings(store: Store, wanted: MatrixFilter
                 Coder.name.in_(wanted.coders))).all())
             missing = [c for c in wanted.coders if c not in ids]
             if missing:
-                raise NotFound(f"There is no coder {missing[0]!r}.")
+                raise NotFound(_("There is no coder {name!r}.").format(name=missing[0]))
             query = query.where(Coding.coder_id.in_(ids.values()))
         if wanted.variables:
             allowed = _documents_with(session, wanted.variables)
@@ -86,7 +87,7 @@ def load_codings(store: Store, wanted: MatrixFilter
         units = (_unit_starts(session, wanted.semantics) if wanted.semantics != "overlap"
                  else (np.empty(0, np.int64), np.empty(0, np.int64)))
     if not len(columns[0]):
-        raise InvalidInput("No coding matches these filters; there is nothing to export.")
+        raise InvalidInput(_("No coding matches these filters; there is nothing to export."))
     return CodingArrays(*columns), paths, units
 
 
@@ -105,7 +106,7 @@ def _documents_with(session, variables: dict[str, list[str]]) -> set[int]:  # ty
             DocumentVariable.name == name, DocumentVariable.value.in_(values))))
         if not found and session.scalar(select(DocumentVariable.id).where(
                 DocumentVariable.name == name)) is None:
-            raise NotFound(f"No document has a variable {name!r}.")
+            raise NotFound(_("No document has a variable {name!r}.").format(name=name))
         allowed = found if allowed is None else allowed & found
     return allowed or set()
 
@@ -143,14 +144,16 @@ def cooccurrence(store: Store, wanted: MatrixFilter, *, jaccard: bool = False,
                  progress: Progress | None = None) -> CooccurrenceMatrix:
     """Counts and c-coefficients; Jaccard (on coded code points, costly) only when asked."""
     if wanted.semantics not in SEMANTICS:
-        raise InvalidInput(f"--semantics must be one of {', '.join(SEMANTICS)}.")
+        raise InvalidInput(_("--semantics must be one of {names}.").format(
+            names=", ".join(SEMANTICS)))
     if wanted.window < 0:
-        raise InvalidInput(f"--window must be 0 or more, not {wanted.window}.")
+        raise InvalidInput(_("--window must be 0 or more, not {window}.").format(
+            window=wanted.window))
     if progress:
-        progress(0, 1, "reading codings")
+        progress(0, 1, _("reading codings"))
     arrays, paths, units = load_codings(store, wanted)
     if progress:
-        progress(1, 1, "reading codings")
+        progress(1, 1, _("reading codings"))
     used, code_index = _codes_by_path(arrays.code, paths)
     starts, ends = _intervals(arrays, wanted.semantics, wanted.window, units)
     found = meetings(arrays.version, arrays.coder, code_index, starts, ends, len(used),
@@ -229,7 +232,7 @@ def meetings(version: np.ndarray, coder: np.ndarray, code: np.ndarray, starts: n
     pairs = np.zeros(size * size, dtype=np.int64)
     met = np.zeros(size * size, dtype=np.int64)
     slices = list(itertools.pairwise([0, *np.unique(cuts).tolist(), len(keys)]))
-    for begin, end in counted(slices, len(slices), "counting pairs", progress, every=1):
+    for begin, end in counted(slices, len(slices), _("counting pairs"), progress, every=1):
         runs, partner = partners[begin:end], _partners_of(partners, begin, end)
         owner_code, partner_code = np.repeat(code_sorted[begin:end], runs), code_sorted[partner]
         cell = owner_code * size + partner_code
@@ -325,7 +328,7 @@ def coverage_jaccard(arrays: CodingArrays, code: np.ndarray, size: int,
     groups: dict[tuple[int, int], list[int]] = {}
     for index, key in enumerate(map(tuple, keys.tolist())):
         groups.setdefault(key, []).append(index)
-    for members in counted(groups.values(), len(groups), "measuring coded text", progress,
+    for members in counted(groups.values(), len(groups), _("measuring coded text"), progress,
                            every=1):
         idx = np.array(members)
         bounds = np.unique(np.concatenate([arrays.start[idx], arrays.end[idx]]))
@@ -381,7 +384,7 @@ def document_code_matrix(store: Store, wanted: MatrixFilter,
                                                  DocumentVariable.value).where(
                 DocumentVariable.name == group_by)).all())
             if not values:
-                raise NotFound(f"No document has a variable {group_by!r}.")
+                raise NotFound(_("No document has a variable {name!r}.").format(name=group_by))
     versions, version_index = np.unique(arrays.version, return_inverse=True)
     labels = [values.get(names[v], "–") if group_by else doc_names[names[v]]
               for v in versions.tolist()]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput, NotFound
 from qualcode.exports.pseudonyms import Pseudonyms
+from qualcode.i18n import _
 from qualcode.models import (
     Coder,
     Coding,
@@ -102,7 +103,7 @@ def quote_table(store: Store, wanted: QuoteFilter, progress: Progress | None = N
         variables = _variables(session)
         for name in wanted.variables:
             if not any(name in v for v in variables.values()):
-                raise NotFound(f"No document has a variable {name!r}.")
+                raise NotFound(_("No document has a variable {name!r}.").format(name=name))
         query = (select(Coding, Coder.name, Document.id, Document.name)
                  .join(Coder, Coder.id == Coding.coder_id)
                  .join(DocumentVersion, DocumentVersion.id == Coding.version_id)
@@ -115,7 +116,7 @@ def quote_table(store: Store, wanted: QuoteFilter, progress: Progress | None = N
             known = set(session.scalars(select(Coder.name).where(Coder.name.in_(wanted.coders))))
             missing = [c for c in wanted.coders if c not in known]
             if missing:
-                raise NotFound(f"There is no coder {missing[0]!r}.")
+                raise NotFound(_("There is no coder {name!r}.").format(name=missing[0]))
             query = query.where(Coder.name.in_(wanted.coders))
         if wanted.voices_only:
             query = query.where(Coding.is_voice.is_(True))
@@ -124,7 +125,8 @@ def quote_table(store: Store, wanted: QuoteFilter, progress: Progress | None = N
         names = _pseudonyms(session)
     quotes: list[Quote] = []
     shown = _Shown(names)
-    for coding, coder, doc_id, doc_name in counted(rows, len(rows), "reading quotes", progress):
+    for coding, coder, doc_id, doc_name in counted(rows, len(rows), _("reading quotes"),
+                                                   progress):
         doc_vars = variables.get(doc_id, {})
         if any(doc_vars.get(k) not in values for k, values in wanted.variables.items()):
             continue
@@ -156,7 +158,7 @@ def quote_table(store: Store, wanted: QuoteFilter, progress: Progress | None = N
                 (_cut_words(full, coding.end, coding.end)[0], "")),
             row(coding.memo, "memo"), coding.start, coding.end))
     if not quotes:
-        raise InvalidInput("No coding matches these filters; there is nothing to export.")
+        raise InvalidInput(_("No coding matches these filters; there is nothing to export."))
     return QuoteTable(quotes, shown.replacements, names)
 
 
@@ -178,7 +180,7 @@ def _place(variables: dict[str, str | None], rule: Attribution) -> str | None:
     if not name:
         return None
     prefixes = set(rule.place_prefix.values())
-    if name.split(" ", 1)[0] in prefixes | {"Kreis"}:
+    if name.split(" ", 1)[0] in prefixes | {"Kreis"}:  # not translated: place names are data
         return name
     kind = variables.get(rule.place_kind) if rule.place_kind else None
     return f"{rule.place_prefix.get(kind or '', '')} {name}".strip()
@@ -255,8 +257,8 @@ def _pseudonyms(session: Session) -> Pseudonyms:
         if speaker.consent_named:
             agreeing.append(speaker.name or "")
         else:
-            refusing.append((speaker.name or "",
-                             f"[{speaker.pseudonym or speaker.role or 'Person'}]"))
+            stand_in = speaker.pseudonym or speaker.role or "Person"  # not translated: de = en
+            refusing.append((speaker.name or "", f"[{stand_in}]"))
     return Pseudonyms(refusing, agreeing)
 
 

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qualcode.exports.files import safe_cell
+from qualcode.i18n import _
 from qualcode.progress import Progress, counted
 
 LINE_POINTS = 15.0  # one line of the default 11 pt font
 CHARACTERS_PER_WIDTH = 1.15  # prose is narrower than the digit "0" that defines a width
 MAX_ROW_POINTS = 409.0  # the largest row height Excel accepts
 DEFAULT_WIDTH = 18
-CELL_STYLE = "qualcode-zelle"
+CELL_STYLE = "qualcode-zelle"  # not translated: an internal style name
 
 
 def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]], *,
@@ -52,7 +53,7 @@ def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[objec
         cell.alignment = Alignment(vertical="top", wrap_text=True)
         heading.append(cell)
     sheet.append(heading)
-    paced = counted(rows, len(rows), "filling the sheet", progress)
+    paced = counted(rows, len(rows), _("filling the sheet"), progress)
     for number, row in enumerate(paced, start=2):
         lines, cells = 1, []
         for value, width in zip(row, widths, strict=True):
@@ -65,17 +66,17 @@ def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[objec
             sheet.row_dimensions[number].height = min(lines * LINE_POINTS, MAX_ROW_POINTS)
         sheet.append(cells)
     if progress:
-        progress(0, 1, "saving XLSX")
+        progress(0, 1, _("saving XLSX"))
     book.save(str(path))
     if progress:
-        progress(1, 1, "saving XLSX")
+        progress(1, 1, _("saving XLSX"))
 
 
 def header_font():  # type: ignore[no-untyped-def]
     """Bold in the sheet's own font: a Font without a name makes LibreOffice use a serif."""
     from openpyxl.styles import Font
 
-    return Font(name="Calibri", size=11, bold=True)
+    return Font(name="Calibri", size=11, bold=True)  # not translated: a font
 
 
 def text_lines(text: str, width: float) -> int:
