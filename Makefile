@@ -14,7 +14,8 @@ $(BIN)/qualcode: pyproject.toml
 
 ## The main job: the coding workbench on the demo project (codebook + demo transcripts).
 demo: $(BIN)/qualcode
-	$(BIN)/qualcode --db $(DEMO_DB) init --codebook codebooks/kommunale-resilienz.yaml
+	$(BIN)/qualcode --db $(DEMO_DB) init --codebook codebooks/kommunale-resilienz.yaml \
+		--profile codebooks/demo.profile.yaml
 	$(BIN)/qualcode --db $(DEMO_DB) import transcripts/demo/docx
 	$(BIN)/qualcode --db $(DEMO_DB) tui
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, note, print_json, progress_line, store_from
-from qualcode.cli.export_cmd import export_app
+from qualcode.cli.export_cmd import export_app, raw_export_note
 from qualcode.cli.options import ForceOption
 from qualcode.errors import InvalidInput
 
@@ -34,12 +34,13 @@ def export_qdpx(
     if positions not in POSITIONS:
         raise InvalidInput(f"--positions must be code-points or utf16, not {positions!r}.")
     counts: dict[str, int] = {}
+    store = store_from(ctx)
     with progress_line() as progress:
         write_with(file, force, lambda p: counts.update(
-            export_project(store_from(ctx), p, name or file.stem, progress,
-                           POSITIONS[positions])))
+            export_project(store, p, name or file.stem, progress, POSITIONS[positions])))
     echo(f"Wrote {file}: {counts['sources']} sources, {counts['codes']} codes, "
          f"{counts['codings']} codings, {counts['users']} coders, {counts['notes']} memos.")
+    raw_export_note(store, file, "qdpx")
 
 
 def import_qdpx(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,9 +18,17 @@ from qualcode.cli.options import (
     where_pairs,
 )
 from qualcode.errors import InvalidInput
+from qualcode.i18n import ngettext
+from qualcode.store import Store
+
+if TYPE_CHECKING:
+    from qualcode.services.privacy import GateResult
 
 MEASURE_TITLES = {"counts": "Anzahl", "jaccard": "Jaccard", "c": "c-Koeffizient"}
 
+AcceptOption = Annotated[Path | None, typer.Option(
+    "--accept", help="The reviewed privacy review file: its findings are accepted and "
+                     "recorded in the export log.")]
 MatrixOutput = output_option("File to write: .csv, .xlsx, .png or .svg.")
 
 export_app = typer.Typer(help="Export the project for other programs and for analysis.",
@@ -48,11 +57,13 @@ def export_quotes(
     title: Annotated[str, typer.Option(help="Title of DOCX and Markdown exports.")] =
         "Stimmen aus der Praxis",
     force: ForceOption = False,
+    accept: AcceptOption = None,
 ) -> None:
     """Quote table: filtered codings with speaker, place and a consent-aware attribution."""
     from qualcode.exports.files import choose_format, default_path
-    from qualcode.exports.quote_files import FORMATS, export_quote_table
+    from qualcode.exports.quote_files import FORMATS
     from qualcode.exports.quotes import QuoteFilter
+    from qualcode.services.privacy import export_quotes
 
     chosen = choose_format(output, fmt, FORMATS)
     if len(delimiter) != 1:
@@ -62,13 +73,41 @@ def export_quotes(
                          min_length, max_length, context)
     target = output or default_path("zitate", chosen)
     with progress_line() as progress:
-        table = export_quote_table(store_from(ctx), wanted, target, chosen, title=title,
-                                   delimiter=delimiter, force=force, progress=progress)
-    echo(f"Wrote {target}: {len(table.quotes)} quotes.")
-    for replaced in table.replacements:
-        note(f"pseudonymised in {replaced.document or 'the title'} at {replaced.start}, "
-             f"{replaced.column}: "
-             f"{replaced.found!r} -> {replaced.replaced_by}")
+        done = export_quotes(store_from(ctx), wanted, target, chosen, accept=accept,
+                             title=title, delimiter=delimiter, force=force, progress=progress)
+    echo(f"Wrote {target}: {len(done.table.quotes)} quotes.")
+    gate_notes(done.gate, len(done.table.replacements))
+
+
+def gate_notes(result: GateResult, replaced: int = 0) -> None:
+    """Counts only: what was found or replaced is in the review file, never on the terminal."""
+    if replaced:
+        note(ngettext("{n} name pseudonymised; the review file {review} lists it.",
+                      "{n} names pseudonymised; the review file {review} lists them.", replaced)
+             .format(n=replaced, review=result.review))
+    if result.unresolved:
+        note(ngettext("Warning: {n} passage may identify a person (privacy.gate: warn); "
+                      "see {review}.",
+                      "Warning: {n} passages may identify a person (privacy.gate: warn); "
+                      "see {review}.", len(result.unresolved))
+             .format(n=len(result.unresolved), review=result.review))
+    if result.accepted:
+        note(ngettext("{n} accepted finding recorded in the export log.",
+                      "{n} accepted findings recorded in the export log.",
+                      len(result.accepted)).format(n=len(result.accepted)))
+
+
+def raw_export_note(store: Store, target: Path, what: str) -> None:
+    """Raw exchange is never altered; its findings are counted and the export logged."""
+    from qualcode.services.privacy import check_raw_export
+
+    count = check_raw_export(store, target, what)
+    if count:
+        note(ngettext("Warning: {path} holds {n} passage that may identify a person; raw "
+                      "exchange files are not altered (qualcode privacy check --export {path}).",
+                      "Warning: {path} holds {n} passages that may identify a person; raw "
+                      "exchange files are not altered (qualcode privacy check --export {path}).",
+                      count).format(path=target, n=count))
 
 
 @export_app.command("codings")
@@ -93,6 +132,7 @@ def export_codings(
         write_with(target, force, lambda p: write_codings(p, coding_rows(store), total, chosen,
                                                           progress))
     echo(f"Wrote {target}: {total} codings.")
+    raw_export_note(store, target, "codings")
 
 
 @export_app.command("matrix")

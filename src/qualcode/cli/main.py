@@ -16,6 +16,7 @@ from qualcode.cli import (
     exchange_cmd,
     export_cmd,
     import_cmd,
+    privacy_cmd,
     profile_cmd,
     report_cmd,
     search_cmd,
@@ -40,6 +41,7 @@ import_cmd.app.command("qdpx")(exchange_cmd.import_qdpx)
 search_cmd.register(app)
 agreement_cmd.register(app)
 report_cmd.register(app)
+privacy_cmd.register(app)
 
 
 @app.callback()

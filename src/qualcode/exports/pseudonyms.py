@@ -67,13 +67,29 @@ class Pseudonyms:
         found: list[tuple[str, str]] = []
         return self._pattern.sub(lambda m: self._replace(m, found), text), found
 
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Where ``apply`` would replace a name: (start, end, stand-in) of each unit."""
+        if not text or self._pattern is None:
+            return []
+        words = set(WORD.findall(text))
+        self._learn_misspellings(words)
+        if not any(self._may_be_name(w) for w in words):
+            return []
+        return [(m.start(), m.end(), out) for m in self._pattern.finditer(text)
+                if (out := self._replacement(m)) is not None]
+
     def _replace(self, match: re.Match[str], found: list[tuple[str, str]]) -> str:
-        name = match["name"]
-        if name is None or (name.islower() and all(_ordinary(w) for w in WORD.findall(name))):
+        out = self._replacement(match)
+        if out is None:
             return match[0]
-        out = self._stand_in(WORD.findall(name)) + (match["genitive"] or "")
         found.append((match[0], out))
         return out
+
+    def _replacement(self, match: re.Match[str]) -> str | None:
+        name = match["name"]
+        if name is None or (name.islower() and all(_ordinary(w) for w in WORD.findall(name))):
+            return None
+        return self._stand_in(WORD.findall(name)) + (match["genitive"] or "")
 
     def _stand_in(self, words: list[str]) -> str:
         owners = [self._owners.get(self._variants.get(fold(w), fold(w)), set()) for w in words]

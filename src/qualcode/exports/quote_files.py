@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from itertools import groupby
 from pathlib import Path
 
@@ -29,10 +30,17 @@ FORMATS = ("xlsx", "docx", "csv", "md")
 
 def export_quote_table(store: Store, wanted: QuoteFilter, target: Path, fmt: str, *,
                   title: str = "Stimmen aus der Praxis", delimiter: str = ";",
-                  force: bool = False, progress: Progress | None = None) -> QuoteTable:
-    """Build the quote table and write it to ``target``; returns the table that was written."""
+                  force: bool = False, progress: Progress | None = None,
+                  before_writing: Callable[[QuoteTable, str], None] | None = None
+                  ) -> QuoteTable:
+    """Build the quote table and write it to ``target``; returns the table that was written.
+
+    ``before_writing(table, title)`` sees what is about to be written (the privacy gate).
+    """
     table = quote_table(store, wanted, progress)
     title = table.pseudonymise_title(title)
+    if before_writing is not None:
+        before_writing(table, title)
     quotes, context = table.quotes, wanted.context > 0
     writers = {
         "csv": lambda p: write_csv(p, quotes, context=context, delimiter=delimiter,
