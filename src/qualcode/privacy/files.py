@@ -7,6 +7,7 @@ are bounded (``qualcode.limits``); XML is parsed without DTDs or entities (defus
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,6 +67,12 @@ def _zip_parts(path: Path) -> Iterator[Part]:
             yield from _xml_texts(path.name, member.filename, root)
 
 
+# A spreadsheet's header and footer hold formatting codes ("&C", "&P", '&"Arial,Bold"').
+SHEET_HEADERS = frozenset({"oddHeader", "oddFooter", "evenHeader", "evenFooter",
+                           "firstHeader", "firstFooter"})
+HEADER_CODES = re.compile(r'&(?:"[^"]*"|\d{1,3}|[A-Za-z&])')
+
+
 def _zipped_text(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path
                  ) -> Iterator[Part]:
     with archive.open(member) as handle:
@@ -83,6 +90,9 @@ def _xml_texts(document: str, member: str, root) -> Iterator[Part]:  # type: ign
     """Text nodes and attribute values; Word splits a paragraph into runs, joined here."""
     for number, element in enumerate(root.iter()):
         tag = element.tag.rsplit("}", 1)[-1]
+        if tag in SHEET_HEADERS and element.text:
+            yield Part(document, f"{member} #{number} {tag}", HEADER_CODES.sub(" ", element.text))
+            continue
         if tag == "p":  # a Word paragraph: its runs' texts as one line
             text = "".join(t.text or "" for t in element.iter() if t.tag.endswith("}t"))
             if text:

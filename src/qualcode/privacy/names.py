@@ -23,7 +23,8 @@ Hit = tuple[str, int, int, str]
 DATA = Path(__file__).parent / "data" / "nam_dict.txt"
 NAME_COLUMN = slice(3, 29)
 SORTING_COLUMN = 29  # "+": a line repeated with spelled-out umlauts, skipped
-CAPITALISED = r"[A-ZÄÖÜ][a-zäöüßçğışéèáàóúñ'’-]+"
+LOWER = r"[a-zäöüßçğışéèáàóúñ'’]"
+CAPITALISED = rf"[A-ZÄÖÜ]{LOWER}+(?:-[A-ZÄÖÜ]?{LOWER}+)*"  # "Al-Hassan", "Müller-Lüdenscheidt"
 HONORIFIC_NAME = re.compile(
     rf"(?<!\w)(?:Herrn?|Frau|Hr\.|Fr\.)\s+(?:(?:Dr|Prof)\.\s*)*(?P<name>{CAPITALISED})"
     rf"(?:\s+(?P<second>{CAPITALISED}))?")
