@@ -205,4 +205,4 @@ def test_check_export_refuses_what_it_cannot_read(study: str, tmp_path: Path) ->
 def test_german_messages(study: str, tmp_path: Path) -> None:
     result = qualcode("export", "quotes", "-o", str(tmp_path / "z.csv"), db=study,
                       env={"QUALCODE_LANG": "de"})
-    assert_user_error(result, "Fundstellen")
+    assert_user_error(result, "Funde")

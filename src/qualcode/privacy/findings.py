@@ -28,7 +28,7 @@ KINDS = {
     "car_plate": N_("car number plate"),
     "tax_id": N_("tax number"),
     "social_insurance": N_("social insurance number"),
-    "linkage": N_("anonymous attribution linked to a named one"),
+    "linkage": N_("named attribution that reveals where an anonymous speaker is from"),
     "rare_combination": N_("attribution that fits fewer than k speakers"),
 }
 
