@@ -64,6 +64,8 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
                 tooltip="Compare with another coder and settle disagreements"),
         Binding("escape", "back", "Back", show=False, id="back",
                 tooltip="Collapse the selection, then back to the documents"),
+        Binding("f10", "privacy", "Privacy", show=False, id="privacy",
+                tooltip="What may identify a person in this document"),
         Binding("question_mark", "help", "Help", id="help"),
     ]
 
@@ -256,6 +258,14 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
                 self.app.push_screen(CompareScreen([self.qapp.coder, other], self.data.name))
 
         self.app.push_screen(CoderScreen(others, None, "Compare with which coder?"), chosen)
+
+    def action_privacy(self) -> None:
+        from qualcode.tui.screens.privacy import PrivacyScreen
+
+        if self.data is not None:
+            self.app.push_screen(PrivacyScreen(self.qapp.store, self.data.document_id,
+                                               self.data.name, self.qapp.coder),
+                                 lambda jump: jump and self.qapp.jump(jump, self))
 
     def action_back(self) -> None:
         if not self.query_one(Transcript).collapse():
