@@ -55,14 +55,13 @@ class Pseudonyms:
         self._known = set(self._owners) | agreed_parts
         self._variants: dict[str, str] = {}  # misspelled word -> the folded part it stands for
         self._checked: set[str] = set()
+        self._plain: set[str] = set()  # words that are no name (until a misspelling is learned)
         self._pattern = self._compile() if self._owners else None
 
     def apply(self, text: str | None) -> tuple[str | None, list[tuple[str, str]]]:
         if not text or self._pattern is None:
             return text, []
-        words = set(WORD.findall(text))
-        self._learn_misspellings(words)
-        if not any(self._may_be_name(w) for w in words):
+        if not self._may_name_someone(set(WORD.findall(text))):
             return text, []  # most texts name nobody: spare them the long regex
         found: list[tuple[str, str]] = []
         return self._pattern.sub(lambda m: self._replace(m, found), text), found
@@ -71,9 +70,7 @@ class Pseudonyms:
         """Where ``apply`` would replace a name: (start, end, stand-in) of each unit."""
         if not text or self._pattern is None:
             return []
-        words = set(WORD.findall(text))
-        self._learn_misspellings(words)
-        if not any(self._may_be_name(w) for w in words):
+        if not self._may_name_someone(set(WORD.findall(text))):
             return []
         return [(m.start(), m.end(), out) for m in self._pattern.finditer(text)
                 if (out := self._replacement(m)) is not None]
@@ -98,6 +95,20 @@ class Pseudonyms:
         candidates = shared or (known[-1] if known else set())
         return next(iter(candidates)) if len(candidates) == 1 else UNKNOWN
 
+    def _may_name_someone(self, words: set[str]) -> bool:
+        """Whether any word may be a name; words seen before cost one set difference."""
+        words -= self._plain
+        if not words:
+            return False
+        self._learn_misspellings(words)
+        found = False
+        for word in words:
+            if self._may_be_name(word):
+                found = True
+            else:
+                self._plain.add(word)
+        return found
+
     def _may_be_name(self, word: str) -> bool:
         folded, stem = fold(word), fold(word.removesuffix("s"))
         return (word.removesuffix("s") in self._short
@@ -119,6 +130,7 @@ class Pseudonyms:
                 self._variants[fold(stem)] = part
                 learned = True
         if learned:
+            self._plain.clear()
             self._pattern = self._compile()
 
     def _close_part(self, word: str) -> str | None:
@@ -167,3 +179,13 @@ def _ordinary(word: str) -> bool:
 
     lemma = simplemma.lemmatize(word, lang="de")
     return simplemma.is_known(word, lang="de") and lemma[:1].islower()
+
+
+@lru_cache(maxsize=8)
+def shared_pseudonyms(refusing: tuple[tuple[str, str], ...], agreeing: tuple[str, ...]
+                      ) -> Pseudonyms:
+    """One ``Pseudonyms`` per manifest in a process: the quote table and the privacy gate
+    share what it learned (misspellings, which words may be names) instead of learning twice.
+    """
+    return Pseudonyms(list(refusing), list(agreeing))
+

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput, NotFound
-from qualcode.exports.pseudonyms import Pseudonyms
+from qualcode.exports.pseudonyms import Pseudonyms, shared_pseudonyms
 from qualcode.models import (
     Coder,
     Coding,
@@ -257,7 +257,7 @@ def _pseudonyms(session: Session) -> Pseudonyms:
         else:
             refusing.append((speaker.name or "",
                              f"[{speaker.pseudonym or speaker.role or 'Person'}]"))
-    return Pseudonyms(refusing, agreeing)
+    return shared_pseudonyms(tuple(refusing), tuple(agreeing))
 
 
 class _Shown:

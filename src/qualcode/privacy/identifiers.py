@@ -58,15 +58,57 @@ SUGGESTIONS = {
 }  # not translated: stand-ins written into German transcripts' quotes
 
 
+# Every identifier holds a digit, an "@" or a web address's mark; time marks do not count.
+TRIGGER = re.compile(r"#\d{1,2}:\d{2}:\d{2}(?:[-.,]\d{1,3})?#|(?P<mark>\d+|@|www\.|://|"
+                     r"\.(?:de|com|org|net|eu|info|at|ch)(?!\w))", re.IGNORECASE)
+QUICK = re.compile(r"[\d@]|www\.|://|\.(?:de|com|org|net|eu|info|at|ch)(?!\w)", re.IGNORECASE)
+REACH = 60  # the farthest an identifier's pattern reaches from its trigger (IBAN: 42)
+
+
 def identifiers(text: str) -> Iterator[Hit]:
-    """Every direct identifier in ``text``: (kind, start, end, suggested replacement)."""
-    taken: list[tuple[int, int]] = []
-    for kind, find in DETECTORS:
-        for start, end in find(text):
-            if any(start < e and s < end for s, e in taken):
-                continue  # one passage, one finding: the more specific detector ran first
-            taken.append((start, end))
-            yield kind, start, end, SUGGESTIONS[kind]
+    """Every direct identifier in ``text``: (kind, start, end, suggested replacement).
+
+    The patterns run only on windows around triggers (most of a transcript is words without
+    a digit), widened to whole words so that no match is cut at a window's edge.
+    """
+    for low, high in _windows(text):
+        window = text[low:high]
+        taken: list[tuple[int, int]] = []
+        for kind, quick, find in DETECTORS:
+            if not quick.search(window):
+                continue
+            for start, end in find(window):
+                if any(start < e and s < end for s, e in taken):
+                    continue  # one passage, one finding: the more specific detector ran first
+                taken.append((start, end))
+                yield kind, low + start, low + end, SUGGESTIONS[kind]
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    if not QUICK.search(text):
+        return merged  # most quotes: no digit, no "@", no address
+    for match in TRIGGER.finditer(text):
+        if match["mark"] is None:
+            continue
+        low, high = _word_edge(text, match.start() - REACH, -1), \
+            _word_edge(text, match.end() + REACH, 1)
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def _word_edge(text: str, index: int, step: int) -> int:
+    """The nearest whitespace at or beyond ``index`` going ``step`` (-1 back, 1 on)."""
+    if index <= 0:
+        return 0
+    if index >= len(text):
+        return len(text)
+    while 0 < index < len(text) and not text[index].isspace():
+        index += step
+    return max(0, min(len(text), index))
 
 
 def _spans(pattern: re.Pattern[str], valid: Callable[[re.Match[str]], bool] = lambda m: True
@@ -118,15 +160,19 @@ def _birth(text: str) -> Iterator[tuple[int, int]]:
         yield match.start("date"), match.end("date")
 
 
-DETECTORS: tuple[tuple[str, Callable[[str], Iterator[tuple[int, int]]]], ...] = (
-    ("email", _spans(EMAIL)),
-    ("web", _spans(WEB)),
-    ("iban", _spans(IBAN, _iban)),
-    ("social_insurance", _spans(SOCIAL, _social)),
-    ("tax_id", _spans(TAX_ID, _tax)),
-    ("birth_date", _birth),
-    ("phone", _spans(PHONE)),
-    ("street", _spans(STREET)),
-    ("postcode_place", _spans(POSTCODE_PLACE, _postcode_place)),
-    ("car_plate", _spans(CAR_PLATE)),
+# (kind, a quick test a window must pass, the detector): the test spares most windows the
+# detector's longer pattern.
+DETECTORS: tuple[tuple[str, re.Pattern[str], Callable[[str], Iterator[tuple[int, int]]]], ...] = (
+    ("email", re.compile("@"), _spans(EMAIL)),
+    ("web", re.compile(r"www\.|://|\.(?:de|com|org|net|eu|info|at|ch)(?!\w)", re.IGNORECASE),
+     _spans(WEB)),
+    ("iban", re.compile(r"[A-Z]{2}\d{2}"), _spans(IBAN, _iban)),
+    ("social_insurance", re.compile(r"\d{6}"), _spans(SOCIAL, _social)),
+    ("tax_id", re.compile(r"\d{3}"), _spans(TAX_ID, _tax)),
+    ("birth_date", re.compile(r"(?i:geb)|\*"), _birth),
+    ("phone", re.compile(r"(?<!\d)(?:0|\+)\d"), _spans(PHONE)),
+    ("street", re.compile(r"(?i:str|weg|gasse|allee|platz|ring|damm|ufer|chaussee|steig|pfad)"
+                          r"|\b(?:Am|An|Auf|Im|In|Zum|Zur)\s"), _spans(STREET)),
+    ("postcode_place", re.compile(r"\d{5}"), _spans(POSTCODE_PLACE, _postcode_place)),
+    ("car_plate", re.compile(r"[A-ZÄÖÜ][- ][A-Z]"), _spans(CAR_PLATE)),
 )

@@ -5,7 +5,7 @@
 - Other people: an honorific and a capitalised word ("Herr Krause", "Frau Dr. Yilmaz"), unless
   the word names a role ("Frau Bürgermeisterin"); a first name of the shipped list followed by
   a capitalised word ("Olena Kovalenko"), unless the first name is an ordinary German word
-  ("Will", "Rose"). Names of speakers who agreed are left alone.
+  ("Will", "Bitte": ``data/ordinary_words.txt``). Names of speakers who agreed are left alone.
 - Names on the project's stop list, wherever they stand, in any case and spelling.
 """
 
@@ -14,13 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
-from qualcode.exports.pseudonyms import Pseudonyms, fold
+from qualcode.exports.pseudonyms import Pseudonyms, fold, shared_pseudonyms
 
 Hit = tuple[str, int, int, str]
 DATA = Path(__file__).parent / "data" / "nam_dict.txt"
+ORDINARY = Path(__file__).parent / "data" / "ordinary_words.txt"
 NAME_COLUMN = slice(3, 29)
 SORTING_COLUMN = 29  # "+": a line repeated with spelled-out umlauts, skipped
 LOWER = r"[a-zäöüßçğışéèáàóúñ'’]"
@@ -47,27 +48,33 @@ CALENDAR = frozenset({"januar", "februar", "maerz", "april", "mai", "juni", "jul
 @cache
 def first_names() -> frozenset[str]:
     """Folded first names of the shipped dictionary ("Jun+Wei" gives "jun", "wei", "junwei")."""
-    names: set[str] = set()
-    with DATA.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line[:1] in "#=" or len(line) <= SORTING_COLUMN or line[SORTING_COLUMN] == "+":
-                continue
-            name = line[NAME_COLUMN].strip()
-            if "+" in name:
-                names.update(fold(p) for p in name.split("+"))
-                name = name.replace("+", "")
-            names.add(fold(name))
-    return frozenset(n for n in names if len(n) >= 3)
+    lines = DATA.read_text(encoding="utf-8").splitlines()
+    raw = {line[NAME_COLUMN].strip() for line in lines
+           if line[:1] not in "#=" and len(line) > SORTING_COLUMN
+           and line[SORTING_COLUMN] != "+"}
+    names = {part for name in raw if "+" in name for part in name.split("+")}
+    names |= {name.replace("+", "") for name in raw}
+    return frozenset(folded for name in names if len(folded := _fold_plain(name)) >= 3)
 
 
-@lru_cache(maxsize=65536)
+def _fold_plain(word: str) -> str:
+    """``fold`` without its cache: 45,000 names would only push the text's words out of it."""
+    word = word.casefold()
+    for letter, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        word = word.replace(letter, spelled)
+    return word
+
+
+@cache
+def _ordinary_words() -> frozenset[str]:
+    with ORDINARY.open(encoding="utf-8") as handle:
+        return frozenset(line.strip() for line in handle if line.strip()
+                         and not line.startswith("#"))
+
+
 def _ordinary_word(word: str) -> bool:
-    """A word German uses anyway ("Will" -> wollen, "Rose" -> rose), not only as a name."""
-    import simplemma
-
-    lower = word.lower()
-    return simplemma.is_known(lower, lang="de") and simplemma.lemmatize(lower, lang="de")[:1] \
-        .islower()
+    """A word German uses anyway ("Will" -> wollen, "Bitte"), not only as a first name."""
+    return word.lower() in _ordinary_words()
 
 
 def _is_role(word: str) -> bool:
@@ -83,7 +90,7 @@ class NameFinder:
     stop_list: list[str]
 
     def __post_init__(self) -> None:
-        self._speakers = Pseudonyms(self.refusing, self.agreeing)
+        self._speakers = shared_pseudonyms(tuple(self.refusing), tuple(self.agreeing))
         self._stop = Pseudonyms([(n, UNKNOWN) for n in self.stop_list], []) \
             if self.stop_list else None
         self._manifest = {fold(p) for n in [*self.agreeing, *(r for r, _ in self.refusing)]
