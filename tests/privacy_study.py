@@ -58,8 +58,9 @@ TEXTS = {
 CODE = "Vernetzung und Kooperation in der Kommune"
 
 
-def make_study(folder: Path, *, gate: str = "stop", k: int = 3) -> str:
-    """The study in ``folder``; its profile is the study's with this gate and k."""
+def make_study(folder: Path, *, gate: str = "stop", k: int = 3, url: str | None = None) -> str:
+    """The study in ``folder`` (or on the database ``url``); its profile is the study's with
+    this gate and k. Returns the store's path or URL."""
     sources = folder / "studie"
     sources.mkdir()
     (sources / "manifest.yaml").write_text(MANIFEST, encoding="utf-8")
@@ -68,8 +69,8 @@ def make_study(folder: Path, *, gate: str = "stop", k: int = 3) -> str:
     profile = (REPO / "codebooks" / "kommunale-resilienz.profile.yaml").read_text("utf-8")
     profile = profile.replace("gate: stop", f"gate: {gate}").replace("k: 3", f"k: {k}")
     (folder / "studie.profile.yaml").write_text(profile, encoding="utf-8")
-    db = folder / "studie.db"
-    store = open_store(str(db))
+    db = url or str(folder / "studie.db")
+    store = open_store(db)
     load_study_codebook(store)
     load_profile_file(store, folder / "studie.profile.yaml")
     report = import_paths(store, [sources])
@@ -84,4 +85,4 @@ def make_study(folder: Path, *, gate: str = "stop", k: int = 3) -> str:
                        end=offset + len(line), memo="Notiz: klang müde")
             offset += len(line) + 1
     store.close()
-    return str(db)
+    return db

@@ -104,3 +104,19 @@ def test_erase_asks_first(study: str) -> None:
     result = qualcode("erase", "--document", "Interview Seedorf", db=study)
     assert result.code == 1
     assert dump(open_store(study)) == before
+
+
+def test_erase_on_either_store(store_url: str, tmp_path: Path) -> None:
+    """The services on SQLite and PostgreSQL: the speaker's text leaves the index as well."""
+    from qualcode.search.engine import search
+    from qualcode.services.erasure import erase_speaker
+    from qualcode.services.privacy import export_log
+
+    db = make_study(tmp_path, url=None if store_url.startswith("sqlite") else store_url)
+    store = open_store(db)
+    assert search(store, "Kosten").hits
+    erased = erase_speaker(store, "TN2", "Fokusgruppe Lindau", actor="lead")
+    assert (erased.turns, erased.codings) == (1, 1)
+    assert not search(store, "Kosten").hits and search(store, "Willkommen").hits
+    assert export_log(store) == []
+    store.close()
