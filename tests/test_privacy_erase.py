@@ -120,3 +120,18 @@ def test_erase_on_either_store(store_url: str, tmp_path: Path) -> None:
     assert not search(store, "Kosten").hits and search(store, "Willkommen").hits
     assert export_log(store) == []
     store.close()
+
+
+def test_undo_passes_over_what_was_erased(study: str) -> None:
+    from qualcode.services.history import undo
+
+    store = open_store(study)
+    before = dump(store, "codings")["codings"]
+    store.close()
+    assert qualcode("erase", "--document", "Interview Nordheim", "--yes", db=study).code == 0
+    store = open_store(study)
+    reverted = undo(store, "anna")  # the newest coding left (Altmark), not the erased one
+    after = dump(store, "codings")["codings"]
+    store.close()
+    assert reverted.changes == 1
+    assert len(after) == len(before) - 2

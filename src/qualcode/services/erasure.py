@@ -35,7 +35,7 @@ from qualcode.store import Store, audit
 from qualcode.store.lookup import find_document
 from qualcode.transcripts.storing import sha256
 
-TOMBSTONE = json.dumps({"erased": True})
+TOMBSTONE = audit.TOMBSTONE
 FILLER = "[gelöscht]"  # not translated: written into the transcript in place of the text
 
 
@@ -65,8 +65,9 @@ def _erase_document(session: Session, name: str, actor: str) -> Erased:
     turns = list(session.scalars(select(Segment.id).where(Segment.version_id.in_(versions),
                                                           Segment.kind == "turn")))
     speakers = list(session.scalars(select(Speaker).where(Speaker.document_id == document.id)))
-    secrets = [document.name, *(c.text for c in codings), *(c.memo for c in codings if c.memo),
-               *(s.name for s in speakers if s.name)]
+    # Entries about the erased rows go by id; by text only what names the document or a
+    # person (a memo text shared with other codings must not take their history along).
+    secrets = [document.name, *(s.name for s in speakers if s.name)]
     memos = _memo_ids(session, document.id, [c.id for c in codings])
     rows = {"documents": [document.id], "document_versions": versions,
             "codings": [c.id for c in codings], "memos": memos,
@@ -103,12 +104,9 @@ def _erase_speaker(session: Session, label: str, name: str, actor: str) -> Erase
         for turn in turns:
             secrets.append(text[turn.start:turn.end])
             text = text[:turn.start] + _filler(turn.end - turn.start) + text[turn.end:]
-        hit = list(session.execute(select(Coding.id, Coding.text, Coding.memo).where(
-            Coding.version_id == version.id)))
-        for coding_id, coded, memo in hit:
-            if any(_overlaps(session, coding_id, t) for t in turns):
-                coding_ids.append(coding_id)
-                secrets += [coded, *([memo] if memo else [])]
+        coding_ids += [coding_id for coding_id, start, end in session.execute(
+            select(Coding.id, Coding.start, Coding.end).where(Coding.version_id == version.id))
+            if any(start < t.end and t.start < end for t in turns)]
         version.text, version.sha256 = text, sha256(text)
         index.remove_segments(session, [t.id for t in turns])
         index.add_rows(session, [index.IndexRow(t.id, "", index.surface_words(
@@ -130,11 +128,6 @@ def _erase_speaker(session: Session, label: str, name: str, actor: str) -> Erase
 
 def _filler(length: int) -> str:
     return (FILLER + " " * length)[:length] if length >= len(FILLER) else "…" * length
-
-
-def _overlaps(session: Session, coding_id: int, turn: Segment) -> bool:
-    coding = session.get(Coding, coding_id)
-    return coding is not None and coding.start < turn.end and turn.start < coding.end
 
 
 def _memo_ids(session: Session, document_id: int | None, coding_ids: list[int]) -> list[int]:
