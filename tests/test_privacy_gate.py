@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from docx import Document as DocxDocument
 from openpyxl import Workbook
 
 from qualcode.store import open_store
@@ -104,6 +105,11 @@ def test_accepting_the_reviewed_file_lets_it_through_and_logs_it(study: str,
     result = qualcode("export", "quotes", "-o", str(out), "--accept", str(review), db=study)
     assert result.code == 0, result.err
     assert out.exists() and not any(word in result.err for word in PERSONAL)
+    written = DocxDocument(str(out))
+    text = "\n".join([written.core_properties.title or "",
+                      *(p.text for p in written.paragraphs)])
+    assert "Karin Vogt" in text and "[Herr T.]" in text  # she agreed; he did not
+    assert not any(name in text for name in ("Huber", "Thomas", "Strauß", "Strauss", "Aydın"))
     log = json.loads(qualcode("exports", "log", "--json", db=study).out)
     assert len(log) == 1
     entry = log[0]
