@@ -66,8 +66,11 @@ def random_codings(store: Store, count: int, *, seed: int, codes: list[int],
 
 
 def import_demo(store: Store, kind: str = "txt") -> None:
+    """The fictional demo transcripts, with the demo's profile (privacy.gate: warn)."""
     from qualcode.services.importing import import_paths
+    from qualcode.services.profile import load_profile_file
     from tests.conftest import REPO
 
+    load_profile_file(store, REPO / "codebooks" / "demo.profile.yaml")
     report = import_paths(store, [REPO / "transcripts" / "demo" / kind])
     assert report.failed == [], report.failed

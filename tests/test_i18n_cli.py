@@ -210,7 +210,7 @@ def test_the_wheel_carries_the_catalogs_and_the_demo(wheel: Path, tmp_path: Path
     for name in ("qualcode/locale/de/LC_MESSAGES/qualcode.mo",
                  "qualcode/locale/de/LC_MESSAGES/click.mo",
                  "qualcode/_demo/codebooks/kommunale-resilienz.yaml",
-                 "qualcode/_demo/codebooks/kommunale-resilienz.profile.yaml",
+                 "qualcode/_demo/codebooks/demo.profile.yaml",
                  "qualcode/_demo/transcripts/demo/docx/manifest.yaml",
                  "qualcode/_demo/transcripts/demo/docx/interview-moorwald.docx"):
         assert name in names

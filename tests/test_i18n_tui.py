@@ -66,34 +66,56 @@ def catalog_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
-def pattern(message: str) -> re.Pattern[str] | None:
-    """A regex for a message as shown: placeholders match anything, words whole."""
-    parts = PLACEHOLDER.split(message)
-    if not any(re.search(r"[^\W\d_]{2,}", part) for part in parts):
-        return None  # nothing but placeholders and signs: says nothing about a language
-    body = ".+?".join(_literal(part) for part in parts)
-    start = r"\b" if re.match(r"\w", message) else ""
-    end = r"\b" if re.search(r"\w$", message) else ""
-    return re.compile(start + body + end)
+GAP = 120  # the longest text a placeholder stands for on the screen
+WORDY = re.compile(r"[^\W\d_]{2,}")
 
 
-def _literal(part: str) -> str:
-    """The words of a part of a message, any run of white space matching any other."""
-    if not part.strip():
-        return r"\s+" if part else ""
-    words = r"\s+".join(re.escape(word) for word in part.split())
-    before = r"\s+" if part[0].isspace() else ""
-    after = r"\s+" if part[-1].isspace() else ""
-    return before + words + after
+def _squeezed(text: str) -> str:
+    """Any run of white space as one space: a message may wrap on the screen."""
+    return re.sub(r"\s+", " ", text)
+
+
+def _wordy(char: str) -> bool:
+    return char.isalnum() or char == "_"  # as \b sees words: "word_more" is no "word"
+
+
+def shows(text: str, message: str) -> bool:
+    """Whether the (squeezed) screen text shows the message, its placeholders filled with one
+    to GAP characters each and its words whole. Literal parts are found left to right, each at
+    its earliest place: linear, where a regular expression with a lazy group per placeholder
+    backtracks without end on long screens."""
+    parts = [_squeezed(part) for part in PLACEHOLDER.split(message)]
+    if not any(WORDY.search(part) for part in parts):
+        return False  # nothing but placeholders and signs: says nothing about a language
+    first = next(n for n, part in enumerate(parts) if part)
+    whole_start = first == 0 and _wordy(parts[0][0])
+    whole_end = bool(parts[-1]) and _wordy(parts[-1][-1])
+    begin = text.find(parts[first], 1 if first else 0)
+    while begin != -1:
+        if not (whole_start and begin > 0 and _wordy(text[begin - 1])):
+            end = _rest_from(text, parts, first, begin + len(parts[first]))
+            if end is not None and not (whole_end and end < len(text) and _wordy(text[end])):
+                return True
+        begin = text.find(parts[first], begin + 1)
+    return False
+
+
+def _rest_from(text: str, parts: list[str], done: int, pos: int) -> int | None:
+    """Where the message ends when parts after ``done`` follow ``pos``, or None."""
+    for n in range(done + 1, len(parts)):
+        if not parts[n]:
+            continue
+        found = text.find(parts[n], pos + n - done)
+        if found == -1 or found > pos + GAP * (n - done):
+            return None
+        pos, done = found + len(parts[n]), n
+    trailing = len(parts) - 1 - done  # placeholders after the last literal part
+    return pos + trailing if pos + trailing <= len(text) else None
 
 
 def found_in(text: str, messages: set[str]) -> list[str]:
-    found = []
-    for message in sorted(messages):
-        compiled = pattern(message)
-        if compiled is not None and compiled.search(text):
-            found.append(message)
-    return found
+    squeezed = _squeezed(text)
+    return [message for message in sorted(messages) if shows(squeezed, message)]
 
 
 def english_ids() -> set[str]:

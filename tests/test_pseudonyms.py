@@ -16,8 +16,10 @@ from qualcode.exports.pseudonyms import Pseudonyms
 from qualcode.exports.quotes import QuoteFilter, quote_table
 from qualcode.services.codings import add_coding
 from qualcode.services.importing import import_paths
+from qualcode.services.profile import load_profile_file
 from qualcode.store import open_store
 from tests.cli import qualcode
+from tests.conftest import REPO
 from tests.helpers import load_study_codebook
 
 MANIFEST = """\
@@ -90,6 +92,8 @@ def study(tmp_path: Path) -> str:
     db = tmp_path / "studie.db"
     store = open_store(str(db))
     load_study_codebook(store)
+    # privacy.gate "warn": these tests look at what the files hold (the gate: test_privacy*)
+    load_profile_file(store, REPO / "codebooks" / "demo.profile.yaml")
     report = import_paths(store, [folder])
     assert report.failed == [], report.failed
     for document, text in (("Interview Hans Müller", INTERVIEW), ("Fokusgruppe Lindau", GROUP)):

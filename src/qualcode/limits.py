@@ -75,3 +75,9 @@ MAX_DOCUMENT_TOTAL = 150 * MIB
 # YAML written by hand (codebooks, manifests; docs/codebook-format.md): no anchors or aliases.
 MAX_YAML_BYTES = 5 * MIB
 MAX_YAML_DEPTH = 50
+# Files checked by `qualcode privacy check --export` and review files read by `--accept`
+# (docs/privacy.md): text files are read line by line, zip parts one at a time.
+MAX_CHECKED_TEXT = 200 * MIB
+MAX_CHECKED_MEMBER = 200 * MIB
+MAX_CHECKED_TOTAL = 500 * MIB
+MAX_REVIEW_BYTES = 50 * MIB

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, note, print_json, progress_line, store_from
-from qualcode.cli.export_cmd import export_app
+from qualcode.cli.export_cmd import export_app, raw_export_note
 from qualcode.cli.options import ForceOption, JsonOption
 from qualcode.errors import InvalidInput
 from qualcode.i18n import N_, _
@@ -40,14 +40,15 @@ def export_qdpx(
         raise InvalidInput(_("--positions must be code-points or utf16, not {value!r}.").format(
             value=positions))
     counts: dict[str, int] = {}
+    store = store_from(ctx)
     with progress_line() as progress:
         write_with(file, force, lambda p: counts.update(
-            export_project(store_from(ctx), p, name or file.stem, progress,
-                           POSITIONS[positions])))
+            export_project(store, p, name or file.stem, progress, POSITIONS[positions])))
     echo(_("Wrote {path}: {sources} sources, {codes} codes, {codings} codings, {coders} "
            "coders, {memos} memos.").format(
         path=file, sources=counts["sources"], codes=counts["codes"],
         codings=counts["codings"], coders=counts["users"], memos=counts["notes"]))
+    raw_export_note(store, file, "qdpx")
 
 
 IMPORT_QDPX_HELP = N_("Import a REFI-QDA project; coders, codes and documents are matched, "

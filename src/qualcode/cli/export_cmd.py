@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,8 +20,16 @@ from qualcode.cli.options import (
 )
 from qualcode.errors import InvalidInput
 from qualcode.i18n import N_, _, ngettext
+from qualcode.store import Store
+
+if TYPE_CHECKING:
+    from qualcode.services.privacy import GateResult
 
 MatrixOutput = output_option(N_("File to write: .csv, .xlsx, .png or .svg."))
+
+AcceptOption = Annotated[Path | None, typer.Option(
+    "--accept", help=N_("The reviewed privacy review file: its findings are accepted and "
+                        "recorded in the export log."))]
 
 export_app = typer.Typer(help=N_("Export the project for other programs and for analysis."),
                          no_args_is_help=True)
@@ -52,11 +61,13 @@ def export_quotes(
         help=N_("Title of DOCX and Markdown exports (default: the export's own)."))] = None,
     lang: ExportLanguageOption = None,
     force: ForceOption = False,
+    accept: AcceptOption = None,
 ) -> None:
     from qualcode.exports.files import choose_format, default_path
     from qualcode.exports.language import export_language
-    from qualcode.exports.quote_files import FORMATS, default_stem, export_quote_table
+    from qualcode.exports.quote_files import FORMATS, default_stem
     from qualcode.exports.quotes import QuoteFilter
+    from qualcode.services.privacy import export_quotes
 
     chosen = choose_format(output, fmt, FORMATS)
     if len(delimiter) != 1:
@@ -68,15 +79,43 @@ def export_quotes(
     lang = export_language(store, lang)
     target = output or default_path(default_stem(lang), chosen)
     with progress_line() as progress:
-        table = export_quote_table(store, wanted, target, chosen, title=title, lang=lang,
-                                   delimiter=delimiter, force=force, progress=progress)
-    n = len(table.quotes)
+        done = export_quotes(store, wanted, target, chosen, accept=accept, title=title,
+                             lang=lang, delimiter=delimiter, force=force, progress=progress)
+    n = len(done.table.quotes)
     echo(ngettext("Wrote {path}: {n} quote.", "Wrote {path}: {n} quotes.", n).format(
         path=target, n=n))
-    for replaced in table.replacements:
-        note(_("pseudonymised in {where} at {start}, {column}: {found!r} -> {pseudonym}").format(
-            where=replaced.document or _("the title"), start=replaced.start,
-            column=replaced.column, found=replaced.found, pseudonym=replaced.replaced_by))
+    gate_notes(done.gate, len(done.table.replacements))
+
+
+def gate_notes(result: GateResult, replaced: int = 0) -> None:
+    """Counts only: what was found or replaced is in the review file, never on the terminal."""
+    if replaced:
+        note(ngettext("{n} name pseudonymised; the review file {review} lists it.",
+                      "{n} names pseudonymised; the review file {review} lists them.", replaced)
+             .format(n=replaced, review=result.review))
+    if result.unresolved:
+        note(ngettext("Warning: {n} passage may identify a person (privacy.gate: warn); "
+                      "see {review}.",
+                      "Warning: {n} passages may identify a person (privacy.gate: warn); "
+                      "see {review}.", len(result.unresolved))
+             .format(n=len(result.unresolved), review=result.review))
+    if result.accepted:
+        note(ngettext("{n} accepted finding recorded in the export log.",
+                      "{n} accepted findings recorded in the export log.",
+                      len(result.accepted)).format(n=len(result.accepted)))
+
+
+def raw_export_note(store: Store, target: Path, what: str) -> None:
+    """Raw exchange is never altered; its findings are counted and the export logged."""
+    from qualcode.services.privacy import check_raw_export
+
+    count = check_raw_export(store, target, what)
+    if count:
+        note(ngettext("Warning: {path} holds {n} passage that may identify a person; raw "
+                      "exchange files are not altered (qualcode privacy check --export {path}).",
+                      "Warning: {path} holds {n} passages that may identify a person; raw "
+                      "exchange files are not altered (qualcode privacy check --export {path}).",
+                      count).format(path=target, n=count))
 
 
 @export_app.command("codings", help=N_("One row per coding: document, coder, code path, start, "
@@ -102,6 +141,7 @@ def export_codings(
                                                           progress))
     echo(ngettext("Wrote {path}: {n} coding.", "Wrote {path}: {n} codings.", total).format(
         path=target, n=total))
+    raw_export_note(store, target, "codings")
 
 
 @export_app.command("matrix", help=N_("Code co-occurrence or document x code matrix, as a table "

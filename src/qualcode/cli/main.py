@@ -17,6 +17,7 @@ from qualcode.cli import (
     exchange_cmd,
     export_cmd,
     import_cmd,
+    privacy_cmd,
     profile_cmd,
     report_cmd,
     search_cmd,
@@ -48,6 +49,7 @@ import_cmd.app.command("qdpx", help=exchange_cmd.IMPORT_QDPX_HELP)(exchange_cmd.
 search_cmd.register(app)
 agreement_cmd.register(app)
 report_cmd.register(app)
+privacy_cmd.register(app)
 
 
 @app.callback()

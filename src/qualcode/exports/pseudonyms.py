@@ -55,25 +55,38 @@ class Pseudonyms:
         self._known = set(self._owners) | agreed_parts
         self._variants: dict[str, str] = {}  # misspelled word -> the folded part it stands for
         self._checked: set[str] = set()
+        self._plain: set[str] = set()  # words that are no name (until a misspelling is learned)
         self._pattern = self._compile() if self._owners else None
 
     def apply(self, text: str | None) -> tuple[str | None, list[tuple[str, str]]]:
         if not text or self._pattern is None:
             return text, []
-        words = set(WORD.findall(text))
-        self._learn_misspellings(words)
-        if not any(self._may_be_name(w) for w in words):
+        if not self._may_name_someone(set(WORD.findall(text))):
             return text, []  # most texts name nobody: spare them the long regex
         found: list[tuple[str, str]] = []
         return self._pattern.sub(lambda m: self._replace(m, found), text), found
 
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Where ``apply`` would replace a name: (start, end, stand-in) of each unit."""
+        if not text or self._pattern is None:
+            return []
+        if not self._may_name_someone(set(WORD.findall(text))):
+            return []
+        return [(m.start(), m.end(), out) for m in self._pattern.finditer(text)
+                if (out := self._replacement(m)) is not None]
+
     def _replace(self, match: re.Match[str], found: list[tuple[str, str]]) -> str:
-        name = match["name"]
-        if name is None or (name.islower() and all(_ordinary(w) for w in WORD.findall(name))):
+        out = self._replacement(match)
+        if out is None:
             return match[0]
-        out = self._stand_in(WORD.findall(name)) + (match["genitive"] or "")
         found.append((match[0], out))
         return out
+
+    def _replacement(self, match: re.Match[str]) -> str | None:
+        name = match["name"]
+        if name is None or (name.islower() and all(_ordinary(w) for w in WORD.findall(name))):
+            return None
+        return self._stand_in(WORD.findall(name)) + (match["genitive"] or "")
 
     def _stand_in(self, words: list[str]) -> str:
         owners = [self._owners.get(self._variants.get(fold(w), fold(w)), set()) for w in words]
@@ -81,6 +94,20 @@ class Pseudonyms:
         shared = set.intersection(*known) if known else set()
         candidates = shared or (known[-1] if known else set())
         return next(iter(candidates)) if len(candidates) == 1 else UNKNOWN
+
+    def _may_name_someone(self, words: set[str]) -> bool:
+        """Whether any word may be a name; words seen before cost one set difference."""
+        words -= self._plain
+        if not words:
+            return False
+        self._learn_misspellings(words)
+        found = False
+        for word in words:
+            if self._may_be_name(word):
+                found = True
+            else:
+                self._plain.add(word)
+        return found
 
     def _may_be_name(self, word: str) -> bool:
         folded, stem = fold(word), fold(word.removesuffix("s"))
@@ -103,6 +130,7 @@ class Pseudonyms:
                 self._variants[fold(stem)] = part
                 learned = True
         if learned:
+            self._plain.clear()
             self._pattern = self._compile()
 
     def _close_part(self, word: str) -> str | None:
@@ -151,3 +179,13 @@ def _ordinary(word: str) -> bool:
 
     lemma = simplemma.lemmatize(word, lang="de")
     return simplemma.is_known(word, lang="de") and lemma[:1].islower()
+
+
+@lru_cache(maxsize=8)
+def shared_pseudonyms(refusing: tuple[tuple[str, str], ...], agreeing: tuple[str, ...]
+                      ) -> Pseudonyms:
+    """One ``Pseudonyms`` per manifest in a process: the quote table and the privacy gate
+    share what it learned (misspellings, which words may be names) instead of learning twice.
+    """
+    return Pseudonyms(list(refusing), list(agreeing))
+

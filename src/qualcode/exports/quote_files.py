@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from itertools import groupby
 from pathlib import Path
 
@@ -54,14 +55,19 @@ def default_stem(lang: str) -> str:
 def export_quote_table(store: Store, wanted: QuoteFilter, target: Path, fmt: str, *,
                        title: str | None = None, lang: str | None = None,
                        delimiter: str = ";", force: bool = False,
-                       progress: Progress | None = None) -> QuoteTable:
+                       progress: Progress | None = None,
+                       before_writing: Callable[[QuoteTable, str], None] | None = None
+                       ) -> QuoteTable:
     """Build the quote table and write it to ``target``; returns the table that was written.
 
     ``lang``: the language of the table's words (None: the project's export language).
+    ``before_writing(table, title)`` sees what is about to be written (the privacy gate).
     """
     lang = export_language(store, lang)
     table = quote_table(store, wanted, progress)
     title = table.pseudonymise_title(title or default_title(lang))
+    if before_writing is not None:
+        before_writing(table, title)
     quotes, context = table.quotes, wanted.context > 0
     writers = {
         "csv": lambda p: write_csv(p, quotes, context=context, delimiter=delimiter,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput, NotFound
-from qualcode.exports.pseudonyms import Pseudonyms
+from qualcode.exports.pseudonyms import Pseudonyms, shared_pseudonyms
 from qualcode.i18n import _
 from qualcode.models import (
     Coder,
@@ -259,7 +259,7 @@ def _pseudonyms(session: Session) -> Pseudonyms:
         else:
             stand_in = speaker.pseudonym or speaker.role or "Person"  # not translated: de = en
             refusing.append((speaker.name or "", f"[{stand_in}]"))
-    return Pseudonyms(refusing, agreeing)
+    return shared_pseudonyms(tuple(refusing), tuple(agreeing))
 
 
 class _Shown:

@@ -19,7 +19,7 @@ from qualcode.services.status import status
 from qualcode.store import Store
 
 CODEBOOK = "kommunale-resilienz.yaml"
-PROFILE = "kommunale-resilienz.profile.yaml"
+PROFILE = "demo.profile.yaml"  # the study profile with privacy.gate: warn
 
 
 @dataclass(frozen=True)

@@ -57,12 +57,16 @@ def redo(store: Store, actor: str) -> Reverted:
 def _stacks(session: Session, actor: str) -> tuple[list[str], list[str]]:
     """Replay the actor's batches: (changes in effect, undo batches that redo can revert)."""
     rows = session.execute(
-        select(AuditEntry.batch, AuditEntry.action, AuditEntry.entity, AuditEntry.after)
+        select(AuditEntry.batch, AuditEntry.action, AuditEntry.entity, AuditEntry.before,
+               AuditEntry.after)
         .where(AuditEntry.actor == actor).order_by(AuditEntry.id)).all()
     done: list[str] = []
     undone: list[str] = []
     seen: set[str] = set()
-    for batch, action, entity, after in rows:
+    for batch, action, entity, before, after in rows:
+        if audit.TOMBSTONE in (before, after) or entity not in (*UNDOABLE, MARKER):
+            # erased rows cannot come back; settings, exports and erasures are no edits
+            continue
         if entity == MARKER:
             reverted = json.loads(after)["reverts"]
             if action == "undo":
@@ -87,6 +91,7 @@ def _revert(session: Session, actor: str, batch: str, kind: str) -> Reverted:
     entries = list(session.scalars(
         select(AuditEntry).where(AuditEntry.batch == batch, AuditEntry.entity != MARKER)
         .order_by(AuditEntry.id.desc())))
+    entries = [e for e in entries if audit.TOMBSTONE not in (e.before, e.after)]  # erased
     if not entries:
         raise InvalidInput(_("There is no change batch {batch!r}.").format(batch=batch))
     unknown = {e.entity for e in entries} - set(UNDOABLE)

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 
 from qualcode.models import AuditEntry, Base
 
+# What an erased row's before/after becomes (``qualcode erase``): the entry stays, its data goes.
+TOMBSTONE = json.dumps({"erased": True})
+
 
 def new_batch() -> str:
     return str(uuid.uuid4())

@@ -109,14 +109,14 @@ class RetrievalScreen(Translated, ModalScreen[Jump | None]):
     def _export(self) -> None:
         """These codings as a quote table in exports/, named after the code."""
         from qualcode.exports.files import default_path
-        from qualcode.exports.quote_files import export_quote_table
         from qualcode.exports.quotes import QuoteFilter
+        from qualcode.services.privacy import export_quotes
 
         wanted = QuoteFilter(codes=[self.code_path],
                              coders=[] if self.all_coders else [self.coder])
         target = default_path("zitate-" + self.code_path.rsplit("/", 1)[-1], "xlsx")
         try:
-            table = export_quote_table(self.store, wanted, target, "xlsx")
+            table = export_quotes(self.store, wanted, target, "xlsx").table  # the gate too
         except QualcodeError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return

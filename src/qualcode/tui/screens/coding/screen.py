@@ -74,6 +74,8 @@ class CodingScreen(Translated, CodeActions, NoteActions, HistoryActions, Finding
                 tooltip=N_("Compare with another coder and settle disagreements")),
         Binding("escape", "back", N_("Back"), show=False, id="back",
                 tooltip=N_("Collapse the selection, then back to the documents")),
+        Binding("f10", "privacy", N_("Privacy"), show=False, id="privacy",
+                tooltip=N_("What may identify a person in this document")),
     ]
 
     def __init__(self) -> None:
@@ -268,6 +270,14 @@ class CodingScreen(Translated, CodeActions, NoteActions, HistoryActions, Finding
                 self.app.push_screen(CompareScreen([self.qapp.coder, other], self.data.name))
 
         self.app.push_screen(CoderScreen(others, None, _("Compare with which coder?")), chosen)
+
+    def action_privacy(self) -> None:
+        from qualcode.tui.screens.privacy import PrivacyScreen
+
+        if self.data is not None:
+            self.app.push_screen(PrivacyScreen(self.qapp.store, self.data.document_id,
+                                               self.data.name, self.qapp.coder),
+                                 lambda jump: jump and self.qapp.jump(jump, self))
 
     def action_back(self) -> None:
         if not self.query_one(Transcript).collapse():

@@ -1,0 +1,190 @@
+"""Erasure (GDPR Art. 17): a document, or one speaker's turns in it, removed for good.
+
+What is erased: the text (a whole document; or the speaker's turns, overwritten in every
+version with a filler of the same length, so that the offsets of everyone else's codings stay
+valid), the codings and memos on it, the speaker's name and details, the search index rows,
+lexicon words no other text has, passages marked "not identifying", and the contents of every
+audit-log entry about those rows (the entries stay, their before/after replaced by a
+tombstone). The erasure itself is recorded without content: no name, no text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from qualcode.errors import NotFound
+from qualcode.i18n import _
+from qualcode.models import (
+    AuditEntry,
+    Coding,
+    DocumentVersion,
+    LexiconEntry,
+    Memo,
+    ProjectSetting,
+    Segment,
+    Speaker,
+)
+from qualcode.search import index
+from qualcode.search.lexicon import MAX_WORD, WORD
+from qualcode.services.privacy import SETTINGS_KEY
+from qualcode.store import Store, audit
+from qualcode.store.lookup import find_document
+from qualcode.transcripts.storing import sha256
+
+TOMBSTONE = audit.TOMBSTONE
+FILLER = "[gelöscht]"  # not translated: written into the transcript in place of the text
+
+
+@dataclass(frozen=True)
+class Erased:
+    what: str  # "document" | "speaker"
+    codings: int
+    memos: int
+    turns: int
+    audit_entries: int
+
+
+def erase_document(store: Store, document: str, *, actor: str) -> Erased:
+    return store.run_write(lambda session: _erase_document(session, document, actor))
+
+
+def erase_speaker(store: Store, label: str, document: str, *, actor: str) -> Erased:
+    return store.run_write(lambda session: _erase_speaker(session, label, document, actor))
+
+
+def _erase_document(session: Session, name: str, actor: str) -> Erased:
+    document = find_document(session, name)
+    versions = list(session.scalars(select(DocumentVersion.id).where(
+        DocumentVersion.document_id == document.id)))
+    codings = list(session.execute(select(Coding.id, Coding.text, Coding.memo).where(
+        Coding.version_id.in_(versions))))
+    turns = list(session.scalars(select(Segment.id).where(Segment.version_id.in_(versions),
+                                                          Segment.kind == "turn")))
+    speakers = list(session.scalars(select(Speaker).where(Speaker.document_id == document.id)))
+    # Entries about the erased rows go by id; by text only what names the document or a
+    # person (a memo text shared with other codings must not take their history along).
+    secrets = [document.name, *(s.name for s in speakers if s.name)]
+    memos = _memo_ids(session, document.id, [c.id for c in codings])
+    rows = {"documents": [document.id], "document_versions": versions,
+            "codings": [c.id for c in codings], "memos": memos,
+            "speakers": [s.id for s in speakers]}
+    index.remove_segments(session, turns)
+    session.execute(delete(Memo).where(Memo.id.in_(memos)))
+    session.execute(delete(Coding).where(Coding.version_id.in_(versions)))
+    session.delete(document)
+    session.flush()
+    scrubbed = _scrub_audit(session, rows, secrets)
+    _forget_marks(session, document.name)
+    _prune_lexicon(session)
+    erased = Erased("document", len(codings), len(memos), len(turns), scrubbed)
+    _record(session, actor, document.id, erased)
+    return erased
+
+
+def _erase_speaker(session: Session, label: str, name: str, actor: str) -> Erased:
+    document = find_document(session, name)
+    speaker = session.scalar(select(Speaker).where(Speaker.document_id == document.id,
+                                                   Speaker.label == label))
+    if speaker is None:
+        raise NotFound(_("The document {document} has no speaker {label}.")
+                       .format(document=name, label=label))
+    secrets = [s for s in (speaker.name, speaker.organisation, speaker.pseudonym) if s]
+    coding_ids: list[int] = []
+    turn_count = 0
+    for version in session.scalars(select(DocumentVersion).where(
+            DocumentVersion.document_id == document.id)):
+        turns = list(session.scalars(select(Segment).where(
+            Segment.version_id == version.id, Segment.kind == "turn",
+            Segment.speaker_id == speaker.id)))
+        text = version.text
+        for turn in turns:
+            secrets.append(text[turn.start:turn.end])
+            text = text[:turn.start] + _filler(turn.end - turn.start) + text[turn.end:]
+        coding_ids += [coding_id for coding_id, start, end in session.execute(
+            select(Coding.id, Coding.start, Coding.end).where(Coding.version_id == version.id))
+            if any(start < t.end and t.start < end for t in turns)]
+        version.text, version.sha256 = text, sha256(text)
+        index.remove_segments(session, [t.id for t in turns])
+        index.add_rows(session, [index.IndexRow(t.id, "", index.surface_words(
+            text[t.start:t.end])) for t in turns])
+        turn_count += len(turns)
+    memos = _memo_ids(session, None, coding_ids)
+    session.execute(delete(Memo).where(Memo.id.in_(memos)))
+    session.execute(delete(Coding).where(Coding.id.in_(coding_ids)))
+    speaker.name = speaker.organisation = speaker.pseudonym = None
+    speaker.consent_named = False
+    session.flush()
+    rows = {"codings": coding_ids, "memos": memos, "speakers": [speaker.id]}
+    scrubbed = _scrub_audit(session, rows, [s for s in secrets if s.strip()])
+    _prune_lexicon(session)
+    erased = Erased("speaker", len(coding_ids), len(memos), turn_count, scrubbed)
+    _record(session, actor, document.id, erased)
+    return erased
+
+
+def _filler(length: int) -> str:
+    return (FILLER + " " * length)[:length] if length >= len(FILLER) else "…" * length
+
+
+def _memo_ids(session: Session, document_id: int | None, coding_ids: list[int]) -> list[int]:
+    found = []
+    if document_id is not None:
+        found += session.scalars(select(Memo.id).where(Memo.target == "document",
+                                                       Memo.target_id == document_id))
+    if coding_ids:
+        found += session.scalars(select(Memo.id).where(Memo.target == "coding",
+                                                       Memo.target_id.in_(coding_ids)))
+    return list(found)
+
+
+def _scrub_audit(session: Session, rows: dict[str, list[int]], secrets: list[str]) -> int:
+    """Tombstone the contents of entries about the erased rows or quoting their text."""
+    wanted = [s for s in {s for s in secrets if s and len(s.strip()) >= 3}]
+    scrubbed = 0
+    for entry in session.scalars(select(AuditEntry).where(
+            (AuditEntry.before.is_not(None)) | (AuditEntry.after.is_not(None)))):
+        about = entry.entity_id is not None and entry.entity_id in rows.get(entry.entity, ())
+        content = f"{entry.before or ''}\x1f{entry.after or ''}"
+        if about or any(_json_text(s) in content or s in content for s in wanted):
+            entry.before = TOMBSTONE if entry.before is not None else None
+            entry.after = TOMBSTONE if entry.after is not None else None
+            scrubbed += 1
+    return scrubbed
+
+
+def _json_text(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def _forget_marks(session: Session, document: str) -> None:
+    row = session.get(ProjectSetting, SETTINGS_KEY)
+    if row is None:
+        return
+    data = json.loads(row.value)
+    data["not_identifying"] = [m for m in data.get("not_identifying", [])
+                               if m.get("document") != document]
+    row.value = json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _prune_lexicon(session: Session) -> None:
+    """Words that no text holds any more leave the lexicon (they may be names)."""
+    present: set[str] = set()
+    for text in session.scalars(select(DocumentVersion.text)):
+        present.update(w for w in WORD.findall(text) if len(w) <= MAX_WORD)
+    gone = [w for w in session.scalars(select(LexiconEntry.word)) if w not in present]
+    for start in range(0, len(gone), 500):
+        session.execute(delete(LexiconEntry).where(LexiconEntry.word.in_(gone[start:start + 500])))
+
+
+def _record(session: Session, actor: str, document_id: int, erased: Erased) -> None:
+    """The erasure itself, without content: what kind, how many rows, not which words."""
+    session.add(AuditEntry(actor=actor, action="erase", entity="documents",
+                           entity_id=document_id, batch=audit.new_batch(), before=None,
+                           after=json.dumps({"erased": erased.what, "codings": erased.codings,
+                                             "memos": erased.memos, "turns": erased.turns})))
+
+
