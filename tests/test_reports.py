@@ -76,7 +76,7 @@ def test_the_agreement_report_in_word_has_the_figures_of_agreement_json(
     document = Document(str(target))
     assert headings(document, "Title") == ["Inter-coder agreement"]
     assert headings(document, "Heading 1") == ["Agreement per code", "Codes confused",
-                                               "Methods paragraph"]
+                                               "Example disagreements", "Methods paragraph"]
     per_code = document.tables[0]
     assert [c.text for c in per_code.rows[0].cells][:6] == [
         "Code", "Units", "Agreement", "Cohen's κ", "Brennan–Prediger", "Krippendorff's α"]

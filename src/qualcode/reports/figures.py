@@ -35,7 +35,7 @@ def heatmap(labels: list[str], values: np.ndarray, title: str, scale_label: str
     """A square code x code heatmap as (SVG text, PNG bytes)."""
     import matplotlib
 
-    matplotlib.use("Agg")
+    matplotlib.use("Agg")  # not translated: a backend
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
@@ -63,7 +63,8 @@ def heatmap(labels: list[str], values: np.ndarray, title: str, scale_label: str
     bar.locator = MaxNLocator(integer=True)
     bar.update_ticks()
     svg, png = io.StringIO(), io.BytesIO()
-    matplotlib.rcParams["svg.fonttype"] = "none"  # words stay text (searchable, small)
+    # words stay text (searchable, small)
+    matplotlib.rcParams["svg.fonttype"] = "none"  # not translated: a setting
     figure.savefig(svg, format="svg", bbox_inches="tight", pad_inches=0.15)
     figure.savefig(png, format="png", dpi=PNG_DPI, bbox_inches="tight", pad_inches=0.15,
                    facecolor="white")

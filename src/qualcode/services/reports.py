@@ -8,6 +8,7 @@ from pathlib import Path
 from qualcode.agreement.results import Selection
 from qualcode.errors import InvalidInput
 from qualcode.exports.files import check_target, choose_format, default_path, write_with
+from qualcode.i18n import _
 from qualcode.profile.stored import profile_in
 from qualcode.reports.blocks import Report
 from qualcode.store import Store
@@ -21,7 +22,8 @@ def report_language(store: Store, asked: str | None) -> str:
     """--lang when given, else the project's export language (its profile)."""
     if asked is not None:
         if asked not in LANGUAGES:
-            raise InvalidInput(f"--lang must be one of {', '.join(LANGUAGES)}, not {asked!r}.")
+            raise InvalidInput(_("--lang must be one of {languages}, not {asked!r}.").format(
+                languages=", ".join(LANGUAGES), asked=asked))
         return asked
     with store.read() as session:
         language = profile_in(session).export_language
@@ -44,6 +46,7 @@ def write_codebook_report(store: Store, target: Path | None, *,
     from qualcode.agreement.compute import disagreements
     from qualcode.reports.agreement import confusions
     from qualcode.reports.codebook import codebook_report, guide_entries
+    from qualcode.reports.examples import marked_anchors
 
     lang = report_language(store, language)
 
@@ -52,7 +55,7 @@ def write_codebook_report(store: Store, target: Path | None, *,
         if selection is not None:
             confused = confusions(disagreements(store, selection), selection.coders)
         return codebook_report(guide_entries(store), lang, confused,
-                               selection.coders if selection else None)
+                               selection.coders if selection else None, marked_anchors(store))
 
     return _write("codebook", target, ("docx", "html"), lang, force, build)
 
