@@ -33,12 +33,7 @@ def short_label(path: str, lines: int = 2) -> str:
 def heatmap(labels: list[str], values: np.ndarray, title: str, scale_label: str
             ) -> tuple[str, bytes]:
     """A square code x code heatmap as (SVG text, PNG bytes)."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # not translated: a backend
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
-
+    plt, MaxNLocator = _pyplot()
     count = max(len(labels), 1)
     cell = min(MAX_CELL_INCHES, LARGEST_SIDE_INCHES / count)
     font = float(min(9.0, max(4.0, cell * 72 * 0.7)))
@@ -62,6 +57,65 @@ def heatmap(labels: list[str], values: np.ndarray, title: str, scale_label: str
     bar.set_label(scale_label)
     bar.locator = MaxNLocator(integer=True)
     bar.update_ticks()
+    return _saved(figure)
+
+
+def saturation_curve(new_codes: list[int], title: str, x_label: str, new_label: str,
+                     total_label: str) -> tuple[str, bytes]:
+    """Per document (in interview order, numbered from 1) the codes seen there for the first
+    time (bars) and the codes seen so far (line, right axis)."""
+    plt, MaxNLocator = _pyplot()
+    positions = np.arange(1, len(new_codes) + 1)
+    figure, axes = plt.subplots(figsize=(8.0, 4.0), layout="constrained")
+    axes.bar(positions, new_codes, color=plt.get_cmap(COLOURS)(0.45), label=new_label)
+    axes.set_xlabel(x_label)
+    axes.set_ylabel(new_label)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=12))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    total = axes.twinx()
+    total.plot(positions, np.cumsum(new_codes), color="black", marker="o",
+               markersize=3 if len(new_codes) <= 60 else 0, linewidth=1.5, label=total_label)
+    total.set_ylabel(total_label)
+    total.set_ylim(bottom=0)
+    total.yaxis.set_major_locator(MaxNLocator(integer=True))
+    handles = [*axes.get_legend_handles_labels()[0], *total.get_legend_handles_labels()[0]]
+    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2,
+                frameon=False)
+    axes.set_title("\n".join(textwrap.wrap(title, 70)), fontsize=10)
+    return _saved(figure)
+
+
+def step_chart(days: list[str], counts: list[int], title: str, y_label: str
+               ) -> tuple[str, bytes]:
+    """How a count (codes in the codebook) changed from day to day: one step per day."""
+    plt, MaxNLocator = _pyplot()
+    figure, axes = plt.subplots(figsize=(8.0, 3.6), layout="constrained")
+    positions = np.arange(len(days))
+    axes.step(positions, counts, where="post", color="black", linewidth=1.5)
+    axes.plot(positions, counts, "o", color="black", markersize=3)
+    shown = positions[:: max(1, len(days) // 10)]
+    axes.set_xticks(shown, [days[n] for n in shown], rotation=45, ha="right", fontsize=8)
+    axes.set_ylabel(y_label)
+    axes.set_ylim(bottom=0, top=max(counts, default=0) * 1.1 + 1)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title("\n".join(textwrap.wrap(title, 70)), fontsize=10)
+    return _saved(figure)
+
+
+def _pyplot():  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("Agg")  # not translated: a backend
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    return plt, MaxNLocator
+
+
+def _saved(figure) -> tuple[str, bytes]:  # type: ignore[no-untyped-def]
+    import matplotlib
+    import matplotlib.pyplot as plt
+
     svg, png = io.StringIO(), io.BytesIO()
     # words stay text (searchable, small)
     matplotlib.rcParams["svg.fonttype"] = "none"  # not translated: a setting

@@ -1,4 +1,4 @@
-"""Writing the reports people read: the agreement report and the Kodierleitfaden."""
+"""Writing the reports people read: agreement report, Kodierleitfaden, project overview."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from qualcode.store import Store
 
 LANGUAGES = ("de", "en")
 FILE_STEMS = {"agreement": {"de": "uebereinstimmung", "en": "agreement"},
-              "codebook": {"de": "kodierleitfaden", "en": "coding-guide"}}
+              "codebook": {"de": "kodierleitfaden", "en": "coding-guide"},
+              "project": {"de": "projektuebersicht", "en": "project-overview"}}
 
 
 def report_language(store: Store, asked: str | None) -> str:
@@ -58,6 +59,16 @@ def write_codebook_report(store: Store, target: Path | None, *,
                                selection.coders if selection else None, marked_anchors(store))
 
     return _write("codebook", target, ("docx", "html"), lang, force, build)
+
+
+def write_project_report(store: Store, target: Path | None, *, language: str | None = None,
+                         force: bool = False) -> Path:
+    """The project overview: documents, codings per theme, co-occurrence, saturation, changes."""
+    from qualcode.reports.project import project_data, project_report
+
+    lang = report_language(store, language)
+    return _write("project", target, ("html", "docx"), lang, force,
+                  lambda: project_report(store, project_data(store), lang))
 
 
 def _write(kind: str, target: Path | None, formats: tuple[str, ...], language: str,

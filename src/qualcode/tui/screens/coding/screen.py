@@ -19,8 +19,10 @@ from textual.widgets import Footer, Header
 
 from qualcode.codebook.tree import CodeInfo
 from qualcode.errors import QualcodeError
+from qualcode.i18n import N_
 from qualcode.services.workbench import CodingView, TranscriptData
 from qualcode.tui.jump import Jump
+from qualcode.tui.screens.coding.anchors import AnchorActions
 from qualcode.tui.screens.coding.codes import CodeActions
 from qualcode.tui.screens.coding.finding import FindingActions
 from qualcode.tui.screens.coding.fresh import Fresh
@@ -36,7 +38,8 @@ if TYPE_CHECKING:
     from qualcode.tui.app import QualcodeApp
 
 
-class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Screen[None]):
+class CodingScreen(CodeActions, NoteActions, AnchorActions, HistoryActions, FindingActions,
+                   Screen[None]):
     BINDINGS = [
         Binding("space", "picker", "Code…", id="picker", tooltip="Fuzzy code picker"),
         Binding("delete", "remove", "Remove", id="remove", tooltip="Remove my coding here"),
@@ -46,6 +49,8 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
                 tooltip="Memo on my coding here"),
         Binding("asterisk", "voice", "Stimme", show=False, id="voice",
                 tooltip="Mark my coding as a 'Stimme aus der Praxis' candidate"),
+        Binding("ctrl+a", "anchor", N_("Anchor"), show=False, id="anchor",
+                tooltip=N_("Mark my coding here as an anchor example of its code")),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, id="redo"),
         Binding("slash", "search", "Search", id="search"),
