@@ -111,7 +111,8 @@ def project_report(store: Store, data: ProjectData, language: str) -> Report:
     for variable in breakdown_variables(data.profile):
         report.add(Heading(w.gettext("Codings per theme by {variable}").format(
             variable=variable.label)), theme_table(data, variable, language))
-    report.add(Heading(w.gettext("Co-occurrence of codes")), *cooccurrence_blocks(store, language))
+    report.add(Heading(w.gettext("Co-occurrence of codes")),
+               *cooccurrence_blocks(store, data, language))
     report.add(Heading(w.gettext("Saturation")), *saturation_blocks(data, language))
     report.add(Heading(w.gettext("Codebook changes over time")),
                *change_blocks(data, language))
@@ -175,10 +176,12 @@ def percent(share: float, language: str) -> str:
     return f"{written} %" if language == "de" else f"{written}%"
 
 
-def cooccurrence_blocks(store: Store, language: str) -> list[Paragraph | Figure]:
+def cooccurrence_blocks(store: Store, data: ProjectData, language: str
+                        ) -> list[Paragraph | Figure]:
     w = words(language)
-    matrix = cooccurrence(store, MatrixFilter())
-    if len(matrix.codes) < 2 or not (matrix.counts.sum() - matrix.counts.trace()):
+    matrix = cooccurrence(store, MatrixFilter()) if data.codings else None
+    if matrix is None or len(matrix.codes) < 2 or not (matrix.counts.sum()
+                                                        - matrix.counts.trace()):
         return [Paragraph(w.gettext("No two codes overlap anywhere yet."))]
     svg, png = heatmap(matrix.codes, matrix.counts,
                        w.gettext("Co-occurrence of codes (overlapping codings)"),
