@@ -78,7 +78,7 @@ documents:
       B: {role: Leiter Bauhof, name: Hans Müller, consent: nein, pseudonym: Herr M.}
 """
 INTERVIEW = ("I: Wie war das mit der Turnhalle? 🙂\n"
-             "B: Herrn Müller habe ich gesagt: „so nicht!“ Die Straße war voll.\n"
+             "B: Herrn Müller habe ich gesagt: „so nicht!“ #00:00:12-1# Die Straße war voll.\n"
              "I: Und dann?\n"
              "B: Dann kam Frau Weiß vom Amt, MÜLLER war weg.\n")
 
@@ -110,4 +110,5 @@ def test_examples_name_no_refusing_speaker(tmp_path: Path) -> None:
     assert "[Herr M.] habe ich gesagt: „so nicht!“ Die Straße war voll." in texts
     everything = "\n".join([*texts, *(p.text for p in document.paragraphs)])
     assert "Müller" not in everything and "MÜLLER" not in everything
+    assert "#00:00:12-1#" not in everything  # time marks go, as in quote tables
     assert "Beispiele für Nichtübereinstimmungen" in everything

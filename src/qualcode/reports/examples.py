@@ -17,6 +17,7 @@ from qualcode.exports.quotes import speaker_pseudonyms
 from qualcode.models import Coder, Coding, Document, DocumentVersion
 from qualcode.store import Store
 from qualcode.store.lookup import code_paths
+from qualcode.transcripts.turns import TIME_MARK
 
 PER_CODE = 3
 EXCERPT_CHARACTERS = 300  # a unit (a whole turn) can be long; the example is its beginning
@@ -74,8 +75,9 @@ def released(store: Store, shown: list[Example]) -> list[Example]:
 
 
 def excerpt(text: str) -> str:
-    """The text's beginning, cut at a word, with "…" when it is longer than the excerpt."""
-    text = " ".join(text.split())
+    """The text without time marks (as in quote tables), its beginning cut at a word, with "…"
+    when it is longer than the excerpt."""
+    text = " ".join(TIME_MARK.sub(" ", text).split())
     if len(text) <= EXCERPT_CHARACTERS:
         return text
     cut = text[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0]
