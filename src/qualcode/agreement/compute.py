@@ -88,15 +88,25 @@ def disagreements(store: Store, selection: Selection) -> list[Disagreement]:
     found = []
     for code_id in codes:
         rows = unit_rows(docs, code_id, len(selection.coders), selection.unit, places=True)
-        for row, (d, start, end) in zip(rows.rows, rows.places, strict=True):
-            present = row[row != co.MISSING]
-            if len(present) >= 2 and present.min() != present.max():
-                found.append(Disagreement(
-                    docs[d].document, selection.unit, start, end, paths[code_id],
-                    {name: None if v == co.MISSING else bool(v)
-                     for name, v in zip(selection.coders, row, strict=True)},
-                    docs[d].text[start:end]))
+        for n in _differing(rows.rows):
+            d, start, end = rows.places[n]
+            found.append(Disagreement(
+                docs[d].document, selection.unit, start, end, paths[code_id],
+                {name: None if v == co.MISSING else bool(v)
+                 for name, v in zip(selection.coders, rows.rows[n], strict=True)},
+                docs[d].text[start:end]))
     return found
+
+
+def _differing(rows: np.ndarray) -> np.ndarray:
+    """The rows where at least two coders gave a value and the values differ (row by row in
+    Python cost 10 s at 100,000 codings; values are 0 and 1, missing -1)."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    present = rows != co.MISSING
+    some_yes = ((rows == 1) & present).any(axis=1)
+    some_no = ((rows == 0) & present).any(axis=1)
+    return np.flatnonzero((present.sum(axis=1) >= 2) & some_yes & some_no)
 
 
 def _code_result(path: str, patterns: np.ndarray, weights: np.ndarray, coders: int,

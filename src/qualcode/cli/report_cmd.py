@@ -53,7 +53,7 @@ def report_agreement(
                           bootstrap=bootstrap)
     written = write_agreement_report(store_from(ctx), selection, output, language=lang,
                                      force=force)
-    note(f"Wrote {written}.")
+    note(_("Wrote {path}.").format(path=written))
 
 
 @report_app.command("codebook")
@@ -73,7 +73,7 @@ def report_codebook(
     selection = Selection(comma_list(coders), unit) if coders else None
     written = write_codebook_report(store_from(ctx), output, selection=selection,
                                     language=lang, force=force)
-    note(f"Wrote {written}.")
+    note(_("Wrote {path}.").format(path=written))
 
 
 ProjectOutput = output_option(N_("File to write: .html or .docx (default: exports/…html)."))

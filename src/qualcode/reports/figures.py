@@ -48,7 +48,7 @@ def heatmap(labels: list[str], values: np.ndarray, title: str, scale_label: str
     # a code is not confused with itself: the diagonal is left blank, outside the scale
     shown = np.ma.masked_array(values, mask=np.eye(len(labels), dtype=bool))
     colours = plt.get_cmap(COLOURS).with_extremes(bad="white")
-    image = axes.imshow(shown, cmap=colours, aspect="equal", vmin=0)
+    image = axes.imshow(shown, cmap=colours, aspect="equal", vmin=0, interpolation="nearest")
     axes.set_xticks(range(len(labels)), names, rotation=90, fontsize=font)
     axes.set_yticks(range(len(labels)), names, fontsize=font)
     axes.set_title("\n".join(textwrap.wrap(title, 60)), fontsize=10)
