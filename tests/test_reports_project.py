@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from qualcode.models import Coder, Coding
@@ -158,3 +160,31 @@ def test_bad_requests_are_refused(busy_demo: str, tmp_path: Path) -> None:
                                db=busy_demo), "x.pdf")
     assert_user_error(qualcode("report", "project", "--lang", "fr", db=busy_demo), "--lang")
     assert [p.name for p in tmp_path.iterdir()] == ["demo.db"]
+
+
+@pytest.mark.fuzz
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 11), st.integers(1, 50)),
+                max_size=60),
+       st.lists(st.sampled_from(["interview", "focus group", "Workshop 🙂"]), min_size=8,
+                max_size=8))
+def test_theme_tables_and_saturation_lose_no_coding(codings: list[tuple[int, int, int]],
+                                                    kinds: list[str]) -> None:
+    from qualcode.profile.spec import STUDY
+    from qualcode.reports.project import ProjectData, new_codes, theme_table
+
+    # codes 0..11; 0, 4 and 8 are themes, each the parent of the three after it
+    parents = {c: None if c % 4 == 0 else c - c % 4 for c in range(12)}
+    counted: dict[tuple[int, int], int] = {}
+    for document, code, n in codings:
+        counted[(document, code)] = counted.get((document, code), 0) + n
+    data = ProjectData(STUDY, [(d, f"Dokument {d} – Straße") for d in range(8)],
+                       {d: {"kind": kinds[d]} for d in range(8)}, counted,
+                       {c: f"Thema {c - c % 4}" + (f"/Code {c}" if c % 4 else "")
+                        for c in range(12)},
+                       {c: c - c % 4 for c in parents}, 2, [])
+    table = theme_table(data, STUDY.variables[0], "de")
+    assert sum(int(cell.split(" ")[0]) for row in table.rows for cell in row[1:]) == sum(
+        counted.values())
+    shares = [int(cell.split("(")[1].split(" ")[0]) for row in table.rows for cell in row[1:]]
+    assert all(0 <= share <= 100 for share in shares)
+    assert sum(new_codes(data)) == len({code for _, code in counted})

@@ -76,10 +76,12 @@ def interview_order(documents: list[tuple[int, str]], variables: dict[int, dict[
 
 
 def _themes(parents: dict[int, int | None]) -> dict[int, int]:
+    """Each code's top-level ancestor (itself for a top-level code)."""
     def root(code: int) -> int:
-        seen = 0
-        while parents.get(code) is not None and seen <= len(parents):
-            code, seen = parents[code] or code, seen + 1
+        seen = {code}
+        while (parent := parents.get(code)) is not None and parent not in seen:
+            seen.add(parent)
+            code = parent
         return code
 
     return {code: root(code) for code in parents}
@@ -129,7 +131,7 @@ def document_blocks(data: ProjectData, language: str) -> list[Table]:
         blocks.append(Table([variable.label, w.gettext("Documents")],
                             [[v, str(counted[v])] for v in values if counted[v]]))
     listed = [data.profile.label(name) for name in data.profile.document_list]
-    per_document = Counter()
+    per_document: Counter[int] = Counter()
     for (document, _code), n in data.codings.items():
         per_document[document] += n
     rows = [[str(n), name, *[data.variables.get(d, {}).get(v, NO_VALUE)
@@ -156,7 +158,7 @@ def theme_table(data: ProjectData, variable: Variable, language: str) -> Table:
         theme = data.themes.get(code, code)
         counts[theme][value_of.get(document, NO_VALUE)] += n
         present[theme][value_of.get(document, NO_VALUE)].add(document)
-    themes = sorted({t for t in data.themes.values()}, key=lambda t: data.paths.get(t, ""))
+    themes = sorted(set(data.themes.values()), key=lambda t: data.paths.get(t, ""))
     rows = [[data.paths[t], *[_cell(counts[t][v], len(present[t][v]), len(groups[v]), language)
                               for v in values]] for t in themes if t in data.paths]
     columns = [w.gettext("Theme"), *[w.ngettext("{value} ({n} document)",
@@ -192,8 +194,8 @@ def cooccurrence_blocks(store: Store, data: ProjectData, language: str
         Figure(svg, png, w.gettext("Figure: co-occurrence of codes"))]
 
 
-def saturation_blocks(data: ProjectData, language: str) -> list[Paragraph | Figure | Table]:
-    w = words(language)
+def new_codes(data: ProjectData) -> list[int]:
+    """Per document in interview order: how many codes appear there for the first time."""
     codes_in: dict[int, set[int]] = defaultdict(set)
     for document, code in data.codings:
         codes_in[document].add(code)
@@ -202,7 +204,14 @@ def saturation_blocks(data: ProjectData, language: str) -> list[Paragraph | Figu
     for document, _ in data.documents:
         new.append(len(codes_in[document] - seen))
         seen |= codes_in[document]
-    if not seen:
+    return new
+
+
+def saturation_blocks(data: ProjectData, language: str) -> list[Paragraph | Figure | Table]:
+    w = words(language)
+    new = new_codes(data)
+    used = sum(new)
+    if not used:
         return [Paragraph(w.gettext("No codings yet."))]
     last = max(n for n, count in enumerate(new, 1) if count)
     svg, png = saturation_curve(new, w.gettext("New codes per document, in interview order"),
@@ -212,7 +221,7 @@ def saturation_blocks(data: ProjectData, language: str) -> list[Paragraph | Figu
             for n, count in enumerate(new, 1) if count]
     return [Paragraph(w.gettext(
         "{codes} codes were used in all; the last code used for the first time appeared in "
-        "document {last} of {documents}.").format(codes=len(seen), last=last,
+        "document {last} of {documents}.").format(codes=used, last=last,
                                                  documents=len(data.documents))),
         Figure(svg, png, w.gettext("Figure: saturation curve")),
         Table(["#", w.gettext("Document"), w.gettext("New codes")], rows,
