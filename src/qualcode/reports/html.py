@@ -35,7 +35,8 @@ figcaption { font-style: italic; font-size: 0.9rem; }
   .table { overflow: visible; }
 }
 """  # not translated: CSS
-NUMBER = re.compile(r"^[−–\-]?\d[\d.,]*(?:\s*\[.*\])?$|^–$")
+# figures are right-aligned: "0,812", "[0,70; 0,85]" after a figure, "56 (100 %)", "–"
+NUMBER = re.compile(r"^[−–\-]?\d[\d.,]*(?:\s*(?:\[.*\]|\(.*\)))?$|^–$")
 
 
 def render_html(report: Report) -> str:
