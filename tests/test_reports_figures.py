@@ -26,30 +26,31 @@ def test_the_saturation_curve_fits(codes: int) -> None:
     rng = np.random.default_rng(codes)
     new = [int(n) for n in rng.multinomial(codes, np.full(max(codes // 2, 2), 1 / max(
         codes // 2, 2)))]
-    svg, png = saturation_curve(new, f"Neue Codes je Dokument – {LONG}",
+    drawing = saturation_curve(new, f"Neue Codes je Dokument – {LONG}",
                                 "Dokument (Nummer in der Liste oben)", "Neue Codes",
                                 "Codes bisher")
+    svg = drawing.svg
     assert "<svg" in svg and "Neue Codes" in svg and "<metadata>" not in svg
-    assert_fits(png)
+    assert_fits(drawing.png)
 
 
 @pytest.mark.parametrize("codes", [3, 20, 200])
 def test_the_codebook_step_chart_fits(codes: int) -> None:
     days = [f"2026-{1 + n // 28:02d}-{1 + n % 28:02d}" for n in range(max(codes // 3, 1))]
     counts = list(np.linspace(1, codes, len(days)).astype(int))
-    svg, png = step_chart(days, counts, f"Codes im Codesystem, Tag für Tag – {LONG}", "Codes")
-    assert days[0] in svg
-    assert_fits(png)
+    drawing = step_chart(days, counts, f"Codes im Codesystem, Tag für Tag – {LONG}", "Codes")
+    assert days[0] in drawing.svg
+    assert_fits(drawing.png)
 
 
 @pytest.mark.parametrize("codes", [3, 20, 200])
 def test_the_cooccurrence_heatmap_fits(codes: int) -> None:
     labels = [f"Thema {n % 7}/{LONG} {n}" for n in range(codes)]
     values = np.random.default_rng(codes).integers(0, 900, size=(codes, codes))
-    svg, png = heatmap(labels, values + values.T, "Gemeinsames Auftreten von Codes "
+    drawing = heatmap(labels, values + values.T, "Gemeinsames Auftreten von Codes "
                        "(überlappende Codierungen)", "Überschneidungen")
-    assert "Überschneidungen" in svg
-    assert_fits(png)
+    assert "Überschneidungen" in drawing.svg
+    assert_fits(drawing.png)
 
 
 def test_the_colour_scale_reads_in_grey() -> None:

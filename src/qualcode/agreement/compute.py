@@ -29,7 +29,20 @@ from qualcode.store.lookup import code_paths, current_version, find_code, find_c
 def agreement(store: Store, selection: Selection) -> Agreement:
     """Every code in scope (the whole codebook, or the codes asked for), used or not."""
     with store.read() as session:
-        docs, codes, paths = _load(session, selection)
+        loaded = _load(session, selection)
+    return _agreement(*loaded, selection)
+
+
+def agreement_and_disagreements(store: Store, selection: Selection
+                                ) -> tuple[Agreement, list[Disagreement]]:
+    """Both from one read of the store (the agreement report shows both)."""
+    with store.read() as session:
+        loaded = _load(session, selection)
+    return _agreement(*loaded, selection), _disagreements(*loaded, selection)
+
+
+def _agreement(docs: list[DocumentUnits], codes: list[int], paths: dict[int, str],
+               selection: Selection) -> Agreement:
     coders = len(selection.coders)
     if selection.unit == "segment":
         return _segment_agreement(docs, codes, paths, selection)
@@ -80,7 +93,12 @@ def _chance_corrected(share: float | None, categories: int) -> float | None:
 def disagreements(store: Store, selection: Selection) -> list[Disagreement]:
     """Every unit on which the coders differ, code by code (for ``segment``: unmatched codings)."""
     with store.read() as session:
-        docs, codes, paths = _load(session, selection)
+        loaded = _load(session, selection)
+    return _disagreements(*loaded, selection)
+
+
+def _disagreements(docs: list[DocumentUnits], codes: list[int], paths: dict[int, str],
+                   selection: Selection) -> list[Disagreement]:
     if selection.unit == "segment":
 
         return [d for cid in codes

@@ -10,7 +10,7 @@ from itertools import combinations
 import numpy as np
 
 from qualcode import __version__
-from qualcode.agreement.compute import agreement, disagreements
+from qualcode.agreement.compute import agreement_and_disagreements
 from qualcode.agreement.results import Agreement, CodeAgreement, Disagreement, Selection
 from qualcode.i18n import N_
 from qualcode.reports.blocks import Figure, Heading, Paragraph, Report, Table
@@ -64,8 +64,7 @@ def confusion_matrix(counted: Confusions) -> tuple[list[str], np.ndarray]:
 
 
 def agreement_report(store: Store, selection: Selection, language: str) -> Report:
-    result = agreement(store, selection)
-    found = disagreements(store, selection)
+    result, found = agreement_and_disagreements(store, selection)
     counted = confusions(found, selection.coders)
     w = words(language)
     report = Report(w.gettext("Inter-coder agreement"), language)
@@ -142,12 +141,12 @@ def confusion_blocks(counted: Confusions, language: str) -> list[Paragraph | Tab
         return [Paragraph(w.gettext(
             "On no unit did one coder choose a code and another a different one instead."))]
     codes, values = confusion_matrix(counted)
-    svg, png = heatmap(codes, values, w.gettext("Confusions between codes (number of units)"),
+    drawing = heatmap(codes, values, w.gettext("Confusions between codes (number of units)"),
                        w.gettext("Units"))
     pairs = [[x, y, str(n)] for (x, y), n in sorted(counted.items(), key=lambda i: -i[1])]
     return [Paragraph(w.gettext("How often, on the same unit, one coder chose code X and "
                                 "another chose code Y instead.")),
-            Figure(svg, png, w.gettext("Figure: confusions between codes")),
+            Figure(drawing, w.gettext("Figure: confusions between codes")),
             Table([w.gettext("Code X"), w.gettext("Code Y"), w.gettext("Units")], pairs,
                   caption=w.gettext("Code pairs confused"))]
 

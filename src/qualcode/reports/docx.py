@@ -30,7 +30,7 @@ def write_docx(report: Report, path: Path) -> None:
         elif isinstance(block, Table):
             _table(document, block)
         elif isinstance(block, Figure):
-            document.add_picture(io.BytesIO(block.png), width=Inches(FIGURE_INCHES))
+            document.add_picture(io.BytesIO(block.drawing.png), width=Inches(FIGURE_INCHES))
             document.add_paragraph(block.caption, style="Caption")  # not translated: a style
     document.save(str(path))
 

@@ -57,7 +57,7 @@ def _block(block: Heading | Paragraph | Table | Figure) -> str:
         return f"<p>{label}{escape(block.text)}</p>"
     if isinstance(block, Table):
         return _table(block)
-    return (f"<figure>{_inline_svg(block.svg)}"
+    return (f"<figure>{_inline_svg(block.drawing.svg)}"
             f"<figcaption>{escape(block.caption)}</figcaption></figure>")
 
 

@@ -185,13 +185,13 @@ def cooccurrence_blocks(store: Store, data: ProjectData, language: str
     if matrix is None or len(matrix.codes) < 2 or not (matrix.counts.sum()
                                                         - matrix.counts.trace()):
         return [Paragraph(w.gettext("No two codes overlap anywhere yet."))]
-    svg, png = heatmap(matrix.codes, matrix.counts,
+    drawing = heatmap(matrix.codes, matrix.counts,
                        w.gettext("Co-occurrence of codes (overlapping codings)"),
                        w.gettext("Overlapping pairs"))
     return [Paragraph(w.gettext(
         "How often codings of two codes overlap in the same document, counted as qualcode "
         "export matrix counts by default; the diagonal is left blank.")),
-        Figure(svg, png, w.gettext("Figure: co-occurrence of codes"))]
+        Figure(drawing, w.gettext("Figure: co-occurrence of codes"))]
 
 
 def new_codes(data: ProjectData) -> list[int]:
@@ -214,7 +214,7 @@ def saturation_blocks(data: ProjectData, language: str) -> list[Paragraph | Figu
     if not used:
         return [Paragraph(w.gettext("No codings yet."))]
     last = max(n for n, count in enumerate(new, 1) if count)
-    svg, png = saturation_curve(new, w.gettext("New codes per document, in interview order"),
+    drawing = saturation_curve(new, w.gettext("New codes per document, in interview order"),
                                 w.gettext("Document (number in the list above)"),
                                 w.gettext("New codes"), w.gettext("Codes so far"))
     rows = [[str(n), data.documents[n - 1][1], str(count)]
@@ -223,7 +223,7 @@ def saturation_blocks(data: ProjectData, language: str) -> list[Paragraph | Figu
         "{codes} codes were used in all; the last code used for the first time appeared in "
         "document {last} of {documents}.").format(codes=used, last=last,
                                                  documents=len(data.documents))),
-        Figure(svg, png, w.gettext("Figure: saturation curve")),
+        Figure(drawing, w.gettext("Figure: saturation curve")),
         Table(["#", w.gettext("Document"), w.gettext("New codes")], rows,
               caption=w.gettext("Documents that brought new codes"))]
 
@@ -236,12 +236,12 @@ def change_blocks(data: ProjectData, language: str) -> list[Paragraph | Figure |
     for _day, added, _changed, removed in data.code_changes:
         size += added - removed
         sizes.append(size)
-    svg, png = step_chart([day for day, *_ in data.code_changes], sizes,
+    drawing = step_chart([day for day, *_ in data.code_changes], sizes,
                           w.gettext("Codes in the codebook, day by day"), w.gettext("Codes"))
     rows = [[day, str(added), str(changed), str(removed), str(total)]
             for (day, added, changed, removed), total in zip(data.code_changes, sizes,
                                                              strict=True)]
-    return [Figure(svg, png, w.gettext("Figure: codes in the codebook over time")),
+    return [Figure(drawing, w.gettext("Figure: codes in the codebook over time")),
             Table([w.gettext("Day"), w.gettext("Added"), w.gettext("Changed"),
                    w.gettext("Removed"), w.gettext("Codes")], rows,
                   caption=w.gettext("Changes to codes per day, from the audit log"))]
