@@ -48,9 +48,11 @@ class Drawing:
 
         out = io.BytesIO()
         # words stay text (searchable, small)
-        with matplotlib.rc_context({"svg.fonttype": "none"}), warnings.catch_warnings():
+        text_stays = {"svg.fonttype": "none"}  # not translated: a setting
+        with matplotlib.rc_context(text_stays), warnings.catch_warnings():
             # a code name with an emoji: the font has no glyph, a box is drawn; no need to shout
-            warnings.filterwarnings("ignore", message="Glyph .* missing")
+            no_glyph = "Glyph .* missing"  # not translated: matplotlib's warning
+            warnings.filterwarnings("ignore", message=no_glyph)
             self._figure.savefig(out, format=form, dpi=PNG_DPI if form == "png" else "figure",
                                  bbox_inches="tight", pad_inches=0.15, facecolor="white")
         return out.getvalue()
@@ -116,8 +118,8 @@ def saturation_curve(new_codes: list[int], title: str, x_label: str, new_label: 
     total.set_ylim(bottom=0)
     total.yaxis.set_major_locator(MaxNLocator(integer=True))
     handles = [*axes.get_legend_handles_labels()[0], *total.get_legend_handles_labels()[0]]
-    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2,
-                frameon=False)
+    below = "upper center"  # not translated: a legend position
+    axes.legend(handles=handles, loc=below, bbox_to_anchor=(0.5, -0.18), ncols=2, frameon=False)
     axes.set_title("\n".join(textwrap.wrap(title, 70)), fontsize=10)
     return Drawing(figure)
 
