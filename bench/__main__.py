@@ -7,7 +7,7 @@ import json
 import sys
 
 BENCHMARKS = ["foundation", "transcripts", "tui", "agreement", "exchange", "exports",
-              "codings", "stall", "scale", "team", "privacy"]
+              "codings", "stall", "scale", "team", "privacy", "reports"]
 
 
 def main(names: list[str]) -> None:

@@ -161,7 +161,12 @@ def test_a_store_with_data_at_0005_upgrades_to_project_settings(tmp_path: Path) 
     store = open_store(str(path))
     assert project_profile(store) == STUDY
     store.close()
-    assert _rows(path) == before
+    after = _rows(path)
+    assert [row[-1] for row in after["codings"]] == [0]  # 0008 adds is_anchor, false
+    after["codings"] = [row[:-1] for row in after["codings"]]
+    assert [row[-1] for row in after["coders"]] == [None]  # 0007 adds login, empty
+    after["coders"] = [row[:-1] for row in after["coders"]]
+    assert after == before
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM project_settings").fetchone() == (0,)
 

@@ -76,7 +76,7 @@ def test_the_agreement_report_in_word_has_the_figures_of_agreement_json(
     document = Document(str(target))
     assert headings(document, "Title") == ["Inter-coder agreement"]
     assert headings(document, "Heading 1") == ["Agreement per code", "Codes confused",
-                                               "Methods paragraph"]
+                                               "Example disagreements", "Methods paragraph"]
     per_code = document.tables[0]
     assert [c.text for c in per_code.rows[0].cells][:6] == [
         "Code", "Units", "Agreement", "Cohen's κ", "Brennan–Prediger", "Krippendorff's α"]
@@ -290,10 +290,11 @@ def test_the_confusion_heatmap_fits_its_canvas(count: int) -> None:
     rng = np.random.default_rng(count)
     values = rng.integers(0, 40, size=(count, count))
     values = values + values.T
-    svg, png = heatmap(labels, values, "Verwechslungen zwischen Codes (Anzahl Einheiten) "
+    drawing = heatmap(labels, values, "Verwechslungen zwischen Codes (Anzahl Einheiten) "
                                        "– ein langer Titel, der umbrochen werden muss", "Einheiten")
+    svg = drawing.svg
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
-    picture = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    picture = np.asarray(Image.open(io.BytesIO(drawing.png)).convert("L"))
     edges = np.concatenate([picture[0], picture[-1], picture[:, 0], picture[:, -1]])
     assert edges.min() == 255, "something touches the canvas edge"
     assert picture.min() < 100  # and something was drawn

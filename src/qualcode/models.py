@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -236,6 +237,8 @@ class Coding(Base):
     text: Mapped[str] = mapped_column(Text)
     memo: Mapped[str | None] = mapped_column(Text)
     is_voice: Mapped[bool] = mapped_column(Boolean, default=False)
+    # marked by its coder as an anchor example of its code (shown in the Kodierleitfaden)
+    is_anchor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # "ok"; after a re-import "fuzzy" (placed by alignment) or "unplaced" (left on its old version).
     anchor_status: Mapped[str] = mapped_column(String(10), default="ok", server_default="ok")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

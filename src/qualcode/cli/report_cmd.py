@@ -1,4 +1,5 @@
-"""``qualcode report agreement|codebook``: finished documents (HTML or Word) to hand on."""
+"""``qualcode report agreement|codebook|project`` and ``qualcode anchor``: finished documents
+(HTML or Word) to hand on, and the anchor-example mark the Kodierleitfaden shows."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from qualcode.cli.options import (
 )
 from qualcode.i18n import N_, _
 
-report_app = typer.Typer(help=N_("Reports people read: agreement report, coding guide."),
+report_app = typer.Typer(help=N_("Reports people read: agreement report, coding guide, project "
+                                 "overview."),
                          no_args_is_help=True)
 
 LangOption = Annotated[str | None, typer.Option(
@@ -29,6 +31,7 @@ CodebookOutput = output_option(N_("File to write: .docx or .html (default: expor
 
 def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")
+    app.command("anchor")(anchor_command)
 
 
 @report_app.command("agreement", help=N_("The agreement report: per-code table, codes confused "
@@ -71,3 +74,40 @@ def report_codebook(
     written = write_codebook_report(store_from(ctx), output, selection=selection,
                                     language=lang, force=force)
     note(_("Wrote {path}.").format(path=written))
+
+
+ProjectOutput = output_option(N_("File to write: .html or .docx (default: exports/…html)."))
+
+
+@report_app.command("project")
+def report_project(
+    ctx: typer.Context,
+    output: ProjectOutput = None,
+    lang: LangOption = None,
+    force: ForceOption = False,
+) -> None:
+    """The project overview: documents, codings per theme, co-occurrence, saturation, changes."""
+    from qualcode.services.reports import write_project_report
+
+    written = write_project_report(store_from(ctx), output, language=lang, force=force)
+    note(_("Wrote {path}.").format(path=written))
+
+
+def anchor_command(
+    ctx: typer.Context,
+    document: Annotated[str, typer.Argument(help=N_("The document's name."))],
+    code: Annotated[str, typer.Argument(help=N_("The code (path, name or unique prefix)."))],
+    coder: Annotated[str, typer.Option(help=N_("Whose coding: each coder marks their own."))],
+    start: Annotated[int | None, typer.Option(
+        help=N_("The coding's start offset, where the coder coded the code more than once."))
+    ] = None,
+    remove: Annotated[bool, typer.Option(help=N_("Take the mark away."))] = False,
+) -> None:
+    """Mark a coding as an anchor example of its code, for the Kodierleitfaden."""
+    from qualcode.services.anchors import mark_anchor
+
+    coding_id = mark_anchor(store_from(ctx), document, code, coder, start=start,
+                            marked=not remove)
+    said = (_("Coding {id} is no longer an anchor example.") if remove
+            else _("Coding {id} is now an anchor example of {code}."))
+    note(said.format(id=coding_id, code=code))

@@ -122,7 +122,7 @@ def quote_table(store: Store, wanted: QuoteFilter, progress: Progress | None = N
             query = query.where(Coding.is_voice.is_(True))
         rows = session.execute(query).all()
         texts, turns, speakers = _versions(session, {c.version_id for c, *_ in rows})
-        names = _pseudonyms(session)
+        names = speaker_pseudonyms(session)
     quotes: list[Quote] = []
     shown = _Shown(names)
     for coding, coder, doc_id, doc_name in counted(rows, len(rows), _("reading quotes"),
@@ -249,7 +249,7 @@ def _turn_at(turns: _Turns | None, offset: int):  # type: ignore[no-untyped-def]
     return None
 
 
-def _pseudonyms(session: Session) -> Pseudonyms:
+def speaker_pseudonyms(session: Session) -> Pseudonyms:
     """Who did not agree to be named, with what replaces them; who agreed stays named."""
     refusing, agreeing = [], []
     for speaker in session.scalars(select(Speaker).where(Speaker.name.is_not(None))

@@ -1,5 +1,6 @@
 """The agreement report: per-code table with reading bands, the codes coders confuse (a
-heatmap), and a methods paragraph in German and English."""
+heatmap), example disagreements of the weak codes, and a methods paragraph in German and
+English."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ from itertools import combinations
 import numpy as np
 
 from qualcode import __version__
-from qualcode.agreement.compute import agreement, disagreements
+from qualcode.agreement.compute import agreement_and_disagreements
 from qualcode.agreement.results import Agreement, CodeAgreement, Disagreement, Selection
+from qualcode.i18n import N_
 from qualcode.reports.blocks import Figure, Heading, Paragraph, Report, Table
+from qualcode.reports.examples import Example, examples
 from qualcode.reports.figures import heatmap
-from qualcode.reports.words import UNIT_NAMES, number, words
+from qualcode.reports.words import number, unit_name, unit_phrase, words
 from qualcode.store import Store
 
 GOOD, TENTATIVE = 0.800, 0.667  # Krippendorff (2004): rely on .800, tentative from .667
 
+LANGUAGE_LABELS = {"de": N_("German:"), "en": N_("English:")}
 Confusions = Counter[tuple[str, str]]  # (code X, code Y), X < Y: units coded X by one, Y by other
 
 
@@ -60,39 +64,57 @@ def confusion_matrix(counted: Confusions) -> tuple[list[str], np.ndarray]:
 
 
 def agreement_report(store: Store, selection: Selection, language: str) -> Report:
-    result = agreement(store, selection)
-    counted = confusions(disagreements(store, selection), selection.coders)
+    result, found = agreement_and_disagreements(store, selection)
+    counted = confusions(found, selection.coders)
     w = words(language)
-    report = Report(w["agreement_title"], language)
-    report.add(Paragraph(w["agreement_scope"].format(
+    report = Report(w.gettext("Inter-coder agreement"), language)
+    report.add(Paragraph(w.gettext(
+        "Coders: {coders}. {documents} documents, unit: {unit}. {codes} codes compared, "
+        "{used} of them used.").format(
         coders=", ".join(result.coders), documents=result.documents,
-        unit=UNIT_NAMES[language][result.unit], codes=result.overall.codes_in_scope,
+        unit=unit_name(result.unit, language), codes=result.overall.codes_in_scope,
         used=result.overall.codes_used)))
-    report.add(Heading(w["per_code"]), code_table(result, language))
-    report.add(Paragraph(w["bands"]))
-    report.add(Heading(w["confusions"]), *confusion_blocks(counted, language))
-    report.add(Heading(w["methods"]))
+    report.add(Heading(w.gettext("Agreement per code")), code_table(result, language))
+    report.add(Paragraph(w.gettext(
+        "Reading after Krippendorff (2004): α ≥ 0.800 is reliable, α ≥ 0.667 allows tentative "
+        "conclusions, below that the code is not reliably applied. Rows marked “✗” are below "
+        "0.667, “?” in the tentative range.")))
+    report.add(Heading(w.gettext("Codes confused")), *confusion_blocks(counted, language))
+    weak = weak_codes(result)
+    report.add(Heading(w.gettext("Example disagreements")),
+               *example_blocks(examples(store, found, weak), weak, selection.coders, language))
+    report.add(Heading(w.gettext("Methods paragraph")))
     for lang in (language, *({"de", "en"} - {language})):
         report.add(Paragraph(methods_paragraph(result, lang, selection.bootstrap),
-                              label=words(lang)["methods_label"]))
+                             label=w.gettext(LANGUAGE_LABELS[lang])))
     return report
+
+
+def weak_codes(result: Agreement) -> list[str]:
+    """Codes used but below the good band (tentative or poor), weakest first."""
+    weak = [c for c in result.codes
+            if c.used and not c.degenerate and band(c.krippendorff_alpha) != "good"]
+    return [c.code for c in sorted(weak, key=lambda c: (c.krippendorff_alpha or 0.0, c.code))]
 
 
 def code_table(result: Agreement, language: str) -> Table:
     w = words(language)
     many = len(result.coders) > 2
-    columns = [w["code"], w["units"], w["percent"], w["fleiss_symbol" if many else "cohen_symbol"],
-               "Brennan–Prediger", w["alpha_symbol"], w["interval"], w["reading"]]
+    kappa = w.gettext("Fleiss' κ") if many else w.gettext("Cohen's κ")
+    columns = [w.gettext("Code"), w.gettext("Units"), w.gettext("Agreement"), kappa,
+               "Brennan–Prediger",  # not translated: a name
+               w.gettext("Krippendorff's α"), w.gettext("95% interval (α)"),
+               w.gettext("Reading")]
     rows, bands = [], []
     for code in result.codes:
-        kappa = code.fleiss_kappa if many else code.cohen_kappa
+        value = code.fleiss_kappa if many else code.cohen_kappa
         rows.append([code.code, number(code.n_units, language, 0),
-                     number(code.percent_agreement, language), number(kappa, language),
+                     number(code.percent_agreement, language), number(value, language),
                      number(code.brennan_prediger, language),
                      number(code.krippendorff_alpha, language),
                      _interval(code, language), _reading(code, language)])
         bands.append(band(code.krippendorff_alpha))
-    return Table(columns, rows, bands, caption=w["table_caption"])
+    return Table(columns, rows, bands, caption=w.gettext("Figures per code (shares as decimals)"))
 
 
 def _interval(code: CodeAgreement, language: str) -> str:
@@ -105,23 +127,53 @@ def _interval(code: CodeAgreement, language: str) -> str:
 def _reading(code: CodeAgreement, language: str) -> str:
     w = words(language)
     if not code.used:
-        return w["not_used"]
+        return w.gettext("not used")
     if code.degenerate:
-        return w["degenerate"]
-    return w[band(code.krippendorff_alpha)]
+        return w.gettext("undefined")
+    return {"good": w.gettext("good (α ≥ 0.800)"),
+            "tentative": w.gettext("tentative (α ≥ 0.667)"),
+            "poor": w.gettext("not acceptable (α < 0.667)")}[band(code.krippendorff_alpha)]
 
 
 def confusion_blocks(counted: Confusions, language: str) -> list[Paragraph | Table | Figure]:
     w = words(language)
     if not counted:
-        return [Paragraph(w["no_confusions"])]
+        return [Paragraph(w.gettext(
+            "On no unit did one coder choose a code and another a different one instead."))]
     codes, values = confusion_matrix(counted)
-    svg, png = heatmap(codes, values, w["confusion_title"], w["confusion_scale"])
+    drawing = heatmap(codes, values, w.gettext("Confusions between codes (number of units)"),
+                       w.gettext("Units"))
     pairs = [[x, y, str(n)] for (x, y), n in sorted(counted.items(), key=lambda i: -i[1])]
-    return [Paragraph(w["confusion_intro"]),
-            Figure(svg, png, w["confusion_caption"]),
-            Table([w["code"] + " X", w["code"] + " Y", w["units"]], pairs,
-                  caption=w["confusion_table"])]
+    return [Paragraph(w.gettext("How often, on the same unit, one coder chose code X and "
+                                "another chose code Y instead.")),
+            Figure(drawing, w.gettext("Figure: confusions between codes")),
+            Table([w.gettext("Code X"), w.gettext("Code Y"), w.gettext("Units")], pairs,
+                  caption=w.gettext("Code pairs confused"))]
+
+
+def example_blocks(shown: list[Example], weak: list[str], coders: list[str], language: str
+                   ) -> list[Paragraph | Table | Heading]:
+    w = words(language)
+    if not weak:
+        return [Paragraph(w.gettext("Every code used reaches α ≥ 0.800: no examples needed."))]
+    blocks: list[Paragraph | Table | Heading] = [Paragraph(w.gettext(
+        "For each code below α = 0.800, up to three units on which the coders differ, in "
+        "document order; names of speakers who did not agree to be named are replaced as in "
+        "quote tables."))]
+    columns = [w.gettext("Document"), w.gettext("Position"), w.gettext("Coded by"),
+               w.gettext("Text")]
+    for code in weak:
+        rows = [[e.document, f"[{e.start}, {e.end})", _who(e, coders, language), e.text]
+                for e in shown if e.code == code]
+        if rows:
+            blocks += [Heading(code, level=2), Table(columns, rows)]
+    return blocks
+
+
+def _who(example: Example, coders: list[str], language: str) -> str:
+    w = words(language)
+    said = {True: w.gettext("yes"), False: w.gettext("no"), None: w.gettext("not coded")}
+    return "; ".join(f"{name}: {said[example.coded_by.get(name)]}" for name in coders)
 
 
 def methods_paragraph(result: Agreement, language: str, bootstrap: int = 0) -> str:
@@ -130,15 +182,26 @@ def methods_paragraph(result: Agreement, language: str, bootstrap: int = 0) -> s
     counts = Counter(band(c.krippendorff_alpha) for c in used)
     many = len(result.coders) >= 3
     s = result.overall.used_codes
-    text = w["methods_text"].format(
+    text = w.gettext(
+        "Inter-coder agreement was assessed on {documents} documents coded independently by "
+        "{coders} coders. The unit of analysis was {unit}; for each unit and each of the "
+        "{codes} codes used, we recorded whether a coder had applied the code (nominal: "
+        "applied / not applied). Documents a coder had not yet coded entered as missing "
+        "values. Per code we computed percent agreement, {kappa}, Brennan and Prediger's "
+        "(1981) coefficient and Krippendorff's alpha (nominal). Mean alpha over the codes "
+        "used was {mean_alpha}, alpha pooled over all units and codes {pooled_alpha}, mean "
+        "percent agreement {mean_percent}. {good} codes reached α ≥ 0.800, {tentative} lay "
+        "between 0.667 and 0.800, {poor} below. Computed with qualcode {version}.").format(
         coders=len(result.coders), documents=result.documents,
-        unit=UNIT_NAMES[language][result.unit], codes=result.overall.codes_used,
-        kappa=w["fleiss"] if many else w["cohen"],
+        unit=unit_phrase(result.unit, language), codes=result.overall.codes_used,
+        kappa=w.gettext("Fleiss' kappa") if many else w.gettext("Cohen's kappa"),
         mean_alpha=number(s.mean_krippendorff_alpha, language),
         pooled_alpha=number(s.pooled_krippendorff_alpha, language),
         mean_percent=number(s.mean_percent_agreement, language),
         good=counts["good"], tentative=counts["tentative"], poor=counts["poor"],
         version=__version__)
     if any(c.alpha_interval for c in result.codes):
-        text += " " + w["methods_bootstrap"].format(samples=bootstrap)
+        text += " " + w.gettext(
+            "The 95% confidence intervals for alpha come from {samples} bootstrap samples of "
+            "the units (percentile method).").format(samples=bootstrap)
     return text

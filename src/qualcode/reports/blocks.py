@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from qualcode.reports.figures import Drawing
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -29,8 +31,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    svg: str
-    png: bytes
+    drawing: Drawing  # written as SVG for HTML, as PNG for Word
     caption: str
 
 

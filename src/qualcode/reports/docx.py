@@ -30,16 +30,16 @@ def write_docx(report: Report, path: Path) -> None:
         elif isinstance(block, Table):
             _table(document, block)
         elif isinstance(block, Figure):
-            document.add_picture(io.BytesIO(block.png), width=Inches(FIGURE_INCHES))
-            document.add_paragraph(block.caption, style="Caption")
+            document.add_picture(io.BytesIO(block.drawing.png), width=Inches(FIGURE_INCHES))
+            document.add_paragraph(block.caption, style="Caption")  # not translated: a style
     document.save(str(path))
 
 
 def _table(document, table: Table) -> None:  # type: ignore[no-untyped-def]
     if table.caption:
-        document.add_paragraph(table.caption, style="Caption")
+        document.add_paragraph(table.caption, style="Caption")  # not translated: a style
     grid = document.add_table(rows=1, cols=len(table.columns))
-    grid.style = "Table Grid"
+    grid.style = "Table Grid"  # not translated: a style
     for cell, name in zip(grid.rows[0].cells, table.columns, strict=True):
         cell.text = name
         for run in cell.paragraphs[0].runs:

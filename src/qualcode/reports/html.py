@@ -34,14 +34,15 @@ figcaption { font-style: italic; font-size: 0.9rem; }
   table, figure, tr { break-inside: avoid; }
   .table { overflow: visible; }
 }
-"""
-NUMBER = re.compile(r"^[−–\-]?\d[\d.,]*(?:\s*\[.*\])?$|^–$")
+"""  # not translated: CSS
+# figures are right-aligned: "0,812", "[0,70; 0,85]" after a figure, "56 (100 %)", "–"
+NUMBER = re.compile(r"^[−–\-]?\d[\d.,]*(?:\s*(?:\[.*\]|\(.*\)))?$|^–$")
 
 
 def render_html(report: Report) -> str:
     body = "\n".join(_block(block) for block in report.blocks)
     return (f'<!DOCTYPE html>\n<html lang="{escape(report.language)}">\n<head>\n'
-            '<meta charset="utf-8">\n'
+            '<meta charset="utf-8">\n'  # not translated: HTML
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(report.title)}</title>\n<style>{STYLE}</style>\n</head>\n"
             f"<body>\n<h1>{escape(report.title)}</h1>\n{body}\n</body>\n</html>\n")
@@ -56,22 +57,25 @@ def _block(block: Heading | Paragraph | Table | Figure) -> str:
         return f"<p>{label}{escape(block.text)}</p>"
     if isinstance(block, Table):
         return _table(block)
-    return (f"<figure>{_inline_svg(block.svg)}"
+    return (f"<figure>{_inline_svg(block.drawing.svg)}"
             f"<figcaption>{escape(block.caption)}</figcaption></figure>")
 
 
 def _table(table: Table) -> str:
     caption = f"<caption>{escape(table.caption)}</caption>" if table.caption else ""
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in table.columns)
+    head = "".join(f'<th scope="col">{escape(c)}</th>'  # not translated: HTML
+                   for c in table.columns)
     rows = []
     for n, row in enumerate(table.rows):
         band = table.bands[n] if n < len(table.bands) else ""
         css = f' class="{band}"' if band else ""
-        cells = "".join(f'<td class="n">{escape(v)}</td>' if NUMBER.match(v) and i
-                        else f"<td>{escape(v)}</td>" for i, v in enumerate(row))
+        cells = "".join(f'<td class="n">{escape(v)}</td>'  # not translated: HTML
+                        if NUMBER.match(v) and i
+                        else f"<td>{escape(v)}</td>"  # not translated: HTML
+                        for i, v in enumerate(row))
         rows.append(f"<tr{css}>{cells}</tr>")
     return (f'<div class="table"><table>{caption}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+            f"<tbody>{''.join(rows)}</tbody></table></div>")  # not translated: HTML
 
 
 def _inline_svg(svg: str) -> str:

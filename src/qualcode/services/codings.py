@@ -257,8 +257,8 @@ def remove_coding(store: Store, coding_id: int, *, actor: str) -> None:
 
 def update_coding(store: Store, coding_id: int, *, actor: str, code: str | int | None = None,
                   memo: str | None = None, clear_memo: bool = False,
-                  is_voice: bool | None = None) -> None:
-    """Change a coding's code, memo or "Stimme aus der Praxis" flag (undoable)."""
+                  is_voice: bool | None = None, is_anchor: bool | None = None) -> None:
+    """Change a coding's code, memo, "Stimme aus der Praxis" or anchor-example flag (undoable)."""
     with store.write() as session:
         coding = _own_coding(session, coding_id, actor)
         before = audit.snapshot(coding)
@@ -268,6 +268,8 @@ def update_coding(store: Store, coding_id: int, *, actor: str, code: str | int |
             coding.memo = memo or None
         if is_voice is not None:
             coding.is_voice = is_voice
+        if is_anchor is not None:
+            coding.is_anchor = is_anchor
         coding.modified_at = utcnow()
         session.flush()
         audit.record(session, actor=actor, action="update", obj=coding, before=before,

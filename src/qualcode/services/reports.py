@@ -1,4 +1,4 @@
-"""Writing the reports people read: the agreement report and the Kodierleitfaden."""
+"""Writing the reports people read: agreement report, Kodierleitfaden, project overview."""
 
 from __future__ import annotations
 
@@ -15,15 +15,16 @@ from qualcode.store import Store
 
 LANGUAGES = ("de", "en")
 FILE_STEMS = {"agreement": {"de": "uebereinstimmung", "en": "agreement"},
-              "codebook": {"de": "kodierleitfaden", "en": "coding-guide"}}
+              "codebook": {"de": "kodierleitfaden", "en": "coding-guide"},
+              "project": {"de": "projektuebersicht", "en": "project-overview"}}
 
 
 def report_language(store: Store, asked: str | None) -> str:
     """--lang when given, else the project's export language (its profile)."""
     if asked is not None:
         if asked not in LANGUAGES:
-            raise InvalidInput(_("--lang must be one of {choices}, not {asked!r}.")
-                               .format(choices=", ".join(LANGUAGES), asked=asked))
+            raise InvalidInput(_("--lang must be one of {languages}, not {asked!r}.").format(
+                languages=", ".join(LANGUAGES), asked=asked))
         return asked
     with store.read() as session:
         language = profile_in(session).export_language
@@ -46,6 +47,7 @@ def write_codebook_report(store: Store, target: Path | None, *,
     from qualcode.agreement.compute import disagreements
     from qualcode.reports.agreement import confusions
     from qualcode.reports.codebook import codebook_report, guide_entries
+    from qualcode.reports.examples import marked_anchors
 
     lang = report_language(store, language)
 
@@ -54,9 +56,19 @@ def write_codebook_report(store: Store, target: Path | None, *,
         if selection is not None:
             confused = confusions(disagreements(store, selection), selection.coders)
         return codebook_report(guide_entries(store), lang, confused,
-                               selection.coders if selection else None)
+                               selection.coders if selection else None, marked_anchors(store))
 
     return _write("codebook", target, ("docx", "html"), lang, force, build)
+
+
+def write_project_report(store: Store, target: Path | None, *, language: str | None = None,
+                         force: bool = False) -> Path:
+    """The project overview: documents, codings per theme, co-occurrence, saturation, changes."""
+    from qualcode.reports.project import project_data, project_report
+
+    lang = report_language(store, language)
+    return _write("project", target, ("html", "docx"), lang, force,
+                  lambda: project_report(store, project_data(store), lang))
 
 
 def _write(kind: str, target: Path | None, formats: tuple[str, ...], language: str,

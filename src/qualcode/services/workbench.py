@@ -36,6 +36,7 @@ class CodingView:
     memo: str | None
     is_voice: bool
     anchor_status: str
+    is_anchor: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ def codings_of_version(session: Session, version_id: int) -> list[CodingView]:
         .join(Code, Code.id == Coding.code_id).join(Coder, Coder.id == Coding.coder_id)
         .where(Coding.version_id == version_id).order_by(Coding.start, Coding.id)).all()
     return [CodingView(c.id, c.code_id, paths[c.code_id], colour, coder, c.start, c.end, c.text,
-                       c.memo, c.is_voice, c.anchor_status) for c, colour, coder in rows]
+                       c.memo, c.is_voice, c.anchor_status, c.is_anchor)
+            for c, colour, coder in rows]
 
 
 def version_codings(store: Store, version_id: int) -> list[CodingView]:

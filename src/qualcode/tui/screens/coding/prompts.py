@@ -26,4 +26,6 @@ def coding_prompt(coding: CodingView) -> Text:
         line.append(" ✎")
     if coding.is_voice:
         line.append(" ★")
+    if coding.is_anchor:
+        line.append(" ⚓")
     return line

@@ -23,6 +23,7 @@ from qualcode.i18n import N_, _, ngettext
 from qualcode.services.workbench import CodingView, TranscriptData
 from qualcode.tui.jump import Jump
 from qualcode.tui.keys import Translated, spoken
+from qualcode.tui.screens.coding.anchors import AnchorActions
 from qualcode.tui.screens.coding.codes import CodeActions
 from qualcode.tui.screens.coding.finding import FindingActions
 from qualcode.tui.screens.coding.fresh import Fresh
@@ -40,8 +41,8 @@ if TYPE_CHECKING:
 TURN_CODINGS = "#turn-codings"  # not translated: a widget id
 
 
-class CodingScreen(Translated, CodeActions, NoteActions, HistoryActions, FindingActions,
-                   Screen[None]):
+class CodingScreen(Translated, CodeActions, NoteActions, AnchorActions, HistoryActions,
+                   FindingActions, Screen[None]):
     BINDINGS = [
         # First: in a narrow terminal the footer is cut at the right, and "?" explains the rest.
         Binding("question_mark", "help", N_("Help"), id="help"),
@@ -54,6 +55,8 @@ class CodingScreen(Translated, CodeActions, NoteActions, HistoryActions, Finding
                 tooltip=N_("Memo on my coding here")),
         Binding("asterisk", "voice", N_("Voice"), show=False, id="voice",
                 tooltip=N_("Mark my coding as a “Stimme aus der Praxis” candidate")),
+        Binding("ctrl+a", "anchor", N_("Anchor"), show=False, id="anchor",
+                tooltip=N_("Mark my coding here as an anchor example of its code")),
         Binding("ctrl+z", "undo", N_("Undo"), id="undo"),
         Binding("ctrl+y", "redo", N_("Redo"), show=False, id="redo"),
         Binding("slash", "search", N_("Search"), id="search"),
