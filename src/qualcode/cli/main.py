@@ -19,6 +19,7 @@ from qualcode.cli import (
     profile_cmd,
     report_cmd,
     search_cmd,
+    suggest_cmd,
 )
 from qualcode.cli.context import echo, print_json, store_from
 from qualcode.errors import QualcodeError, UserError
@@ -36,6 +37,7 @@ app.add_typer(codebook_cmd.app, name="codebook")
 app.add_typer(profile_cmd.app, name="profile")
 app.add_typer(import_cmd.app, name="import")
 app.add_typer(export_cmd.export_app, name="export")
+app.add_typer(suggest_cmd.app, name="suggest")
 import_cmd.app.command("qdpx")(exchange_cmd.import_qdpx)
 search_cmd.register(app)
 agreement_cmd.register(app)
