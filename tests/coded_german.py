@@ -63,7 +63,8 @@ def parents(contributions: list[Contribution]) -> dict[str, str]:
     return {code: counts.most_common(1)[0][0] for code, counts in together.items() if counts}
 
 
-def write_project_files(contributions: list[Contribution], folder: Path) -> tuple[Path, Path]:
+def write_project_files(contributions: list[Contribution], folder: Path,
+                        fold_of: dict[str, str] | None = None) -> tuple[Path, Path]:
     """The texts and their manifest in ``folder/texts``, the codebook; returns both paths."""
     texts = folder / "texts"
     texts.mkdir(parents=True, exist_ok=True)
@@ -72,7 +73,8 @@ def write_project_files(contributions: list[Contribution], folder: Path) -> tupl
         (texts / f"{c.id}.txt").write_text(c.text + "\n", encoding="utf-8")
         documents.append({"file": f"{c.id}.txt", "name": c.id,
                           "municipality": CITIES.get(c.id[:1], c.id[:1]),
-                          "variables": {"url": c.url}})
+                          "variables": {"url": c.url, **({"fold": fold_of[c.id]}
+                                                         if fold_of else {})}})
     (texts / "manifest.yaml").write_text(
         yaml.safe_dump({"documents": documents}, allow_unicode=True), encoding="utf-8")
     under = parents(contributions)
@@ -93,8 +95,10 @@ def code_paths(contributions: list[Contribution], c: Contribution) -> list[str]:
     return [*c.level1, *(f"{under[code]}/{code}" for code in c.level2)]
 
 
-def import_fixture(store, folder: Path, contributions: list[Contribution]) -> None:  # type: ignore[no-untyped-def]
-    """Documents, manifest, codebook and the people's codings into ``store``."""
+def import_fixture(store, folder: Path, contributions: list[Contribution],  # type: ignore[no-untyped-def]
+                   fold_of: dict[str, str] | None = None) -> None:
+    """Documents, manifest, codebook and the people's codings into ``store`` (``fold_of``:
+    a document variable ``fold`` per contribution id)."""
     from sqlalchemy import func, select
 
     from qualcode.codebook.parse import read_codebook
@@ -103,7 +107,7 @@ def import_fixture(store, folder: Path, contributions: list[Contribution]) -> No
     from qualcode.services.coding_import import import_codings
     from qualcode.services.importing import import_paths
 
-    texts, codebook = write_project_files(contributions, folder)
+    texts, codebook = write_project_files(contributions, folder, fold_of)
     load_codebook(store, read_codebook(codebook))
     report = import_paths(store, [texts])
     assert not report.failed, report.failed[:3]
