@@ -108,6 +108,7 @@ class Suggestion:
 @dataclass(frozen=True)
 class NextUnit:
     document: str
+    document_id: int
     version_id: int
     start: int
     end: int
@@ -385,8 +386,14 @@ def next_unit(store: Store, coder: str, *, variables: dict[str, list[str]] | Non
     unit_index, column = np.unravel_index(int(np.argmin(doubt)), doubt.shape)
     place = found.units[open_units[int(unit_index)]]
     code_id = int(loaded.model.code_ids[rows[int(column)]])
-    return NextUnit(place.document, place.version_id, place.start, place.end,
+    document_id = store_document_id(store, place.version_id)
+    return NextUnit(place.document, document_id, place.version_id, place.start, place.end,
                     loaded.paths[code_id], float(probability[unit_index, column]))
+
+
+def store_document_id(store: Store, version_id: int) -> int:
+    with store.read() as session:
+        return session.get_one(DocumentVersion, version_id).document_id
 
 
 def _coder_spans(session: Session, coder: str, versions: set[int]

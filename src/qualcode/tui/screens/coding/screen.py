@@ -28,15 +28,18 @@ from qualcode.tui.screens.coding.history import HistoryActions
 from qualcode.tui.screens.coding.jobs import StoreJobs
 from qualcode.tui.screens.coding.notes import NoteActions
 from qualcode.tui.screens.coding.prompts import code_prompt, coding_prompt
+from qualcode.tui.screens.coding.suggestions import SUGGESTION_BINDINGS, SuggestionActions
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.widgets.lines import LinesPanel
+from qualcode.tui.widgets.suggestions import SuggestionsPanel
 from qualcode.tui.widgets.transcript import Transcript, TranscriptView
 
 if TYPE_CHECKING:
     from qualcode.tui.app import QualcodeApp
 
 
-class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Screen[None]):
+class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, SuggestionActions,
+                   Screen[None]):
     BINDINGS = [
         Binding("space", "picker", "Code…", id="picker", tooltip="Fuzzy code picker"),
         Binding("delete", "remove", "Remove", id="remove", tooltip="Remove my coding here"),
@@ -65,6 +68,7 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
         Binding("escape", "back", "Back", show=False, id="back",
                 tooltip="Collapse the selection, then back to the documents"),
         Binding("question_mark", "help", "Help", id="help"),
+        *SUGGESTION_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -93,6 +97,7 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
             with Vertical(id="side"):
                 yield LinesPanel(id="codes")
                 yield LinesPanel(id="turn-codings")
+                yield SuggestionsPanel(id="suggestions")
         yield LinesPanel(id="status")
         yield Footer()
 
@@ -140,6 +145,7 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
             view.go_to_offset(self.pending_jump.start, self.pending_jump.end)
             self.pending_jump = None
         self._update_side()
+        self.load_suggestion_model()
 
     # -- what is shown ------------------------------------------------------------------------
 
@@ -159,6 +165,7 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
             self.codes = fresh.codes
             self._fill_codes()
         self._update_side()
+        self.refresh_suggestions(again=True)
 
     @on(TranscriptView.CursorMoved)
     def _cursor_moved(self) -> None:
@@ -181,6 +188,7 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Scr
             f"turn {view.current.turn + 1}/{len(self.data.turns)} · sentence "
             f"{view.cursor + 1}/{len(view.sentences)} · [{start}, {end}) · "
             f"{len(self._mine())} codings by {self.qapp.coder}{working}")])
+        self.refresh_suggestions()
 
     def _mine(self, codings: list[CodingView] | None = None) -> list[CodingView]:
         coder = self.qapp.coder
