@@ -109,7 +109,7 @@ def import_fixture(store, folder: Path, contributions: list[Contribution],  # ty
 
     texts, codebook = write_project_files(contributions, folder, fold_of)
     load_codebook(store, read_codebook(codebook))
-    report = import_paths(store, [texts])
+    report = import_paths(store, [texts], strict=True)  # one transaction: one sync to disk
     assert not report.failed, report.failed[:3]
     with store.read() as session:
         lengths = dict(session.execute(

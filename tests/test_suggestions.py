@@ -63,8 +63,8 @@ def _write_interviews(folder: Path, count: int = 6) -> list[tuple[str, int, int,
     return spans
 
 
-def _small_project(tmp_path: Path, *, count: int = 6) -> Store:
-    store = open_store(str(tmp_path / "klein.db"))
+def _small_project(tmp_path: Path, *, count: int = 6, url: str | None = None) -> Store:
+    store = open_store(url or str(tmp_path / "klein.db"))
     (tmp_path / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
     from qualcode.codebook.parse import read_codebook
     from qualcode.codebook.sync import load_codebook
@@ -132,6 +132,54 @@ def test_training_is_deterministic_for_a_seed_and_stale_after_codings_change(
     assert info is not None and info.stale
     assert apply(store, "machine", min_kappa=-1).stale
     store.close()
+
+
+def test_apply_dismiss_and_accept_on_both_stores(tmp_path: Path, store_url: str) -> None:
+    from sqlalchemy import func, select
+
+    from qualcode.models import AuditEntry, Coding, Document, DocumentVersion
+    from qualcode.services.suggestions import accept, dismiss, next_unit, suggestions_for
+
+    store = _small_project(tmp_path, url=store_url)
+    try:
+        train(store, ["anna"], unit="turn", folds=3)
+        applied = apply(store, "machine", documents=["interview-2"], min_kappa=0.5)
+        assert applied.codings > 0 and set(applied.per_code) <= {"Radverkehr", "Betreuung"}
+        with store.read() as session:
+            version, document = session.execute(
+                select(DocumentVersion.id, Document.id).join(Document)
+                .where(Document.name == "interview-3")).one()
+        found = next_unit(store, "björn", documents=["interview-3"])
+        assert found is not None and found.version_id == version
+        turn = (found.start, found.end)
+        shown = suggestions_for(store, "björn", version, *turn)
+        for suggestion in shown:
+            dismiss(store, "björn", suggestion.code_id, version, *turn)
+        assert suggestions_for(store, "björn", version, *turn) == []
+        model_unit = _rad_turns(store, version)[0]
+        first = suggestions_for(store, "björn", version, *model_unit)[0]
+        accept(store, "björn", document, first.code_id, *model_unit)
+        with store.read() as session:
+            assert session.scalar(select(func.count()).select_from(Coding)
+                                  .where(Coding.start == model_unit[0])) >= 1
+            assert session.scalars(select(AuditEntry.action)
+                                   .where(AuditEntry.actor == "björn")).all() == [
+                "accept-suggestion"]
+        assert not model_info(store).stale  # björn's work is not what it learnt from
+    finally:
+        store.close()
+
+
+def _rad_turns(store: Store, version: int) -> list[tuple[int, int]]:
+    from sqlalchemy import select
+
+    from qualcode.models import DocumentVersion, Segment
+
+    with store.read() as session:
+        text = session.get_one(DocumentVersion, version).text
+        turns = session.execute(select(Segment.start, Segment.end).where(
+            Segment.version_id == version, Segment.kind == "turn")).all()
+    return [(a, b) for a, b in turns if "Radweg" in text[a:b]]
 
 
 def test_a_code_with_too_few_examples_is_reported_not_suggestible(small: str) -> None:
@@ -229,7 +277,7 @@ def test_a_store_with_data_upgrades_to_the_suggestion_tables(tmp_path: Path) -> 
 
 # -- the real, human-coded fixture -----------------------------------------------------------
 
-SUITE_SAMPLE = 700  # contributions; the benchmark (bench/suggest.py) uses all 3,139
+SUITE_SAMPLE = 450  # contributions; the benchmark (bench/suggest.py) uses all 3,139
 
 
 def reference_scores(train_texts: list[str], train_labels: np.ndarray, test_texts: list[str],
