@@ -150,8 +150,7 @@ def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], uni
         raise InvalidInput(_("{coders} coded nothing in the selected documents; there is "
                              "nothing to learn from.").format(coders=", ".join(coders)))
     lemma_texts = [lemma_text(t, lemmas) for t in data.texts]
-    featurizer = Featurizer.fit(data.texts, lemma_texts)
-    features = featurizer.transform(data.texts, lemma_texts)
+    featurizer, features = Featurizer.fit(data.texts, lemma_texts)
     figures, columns = _code_reasons(data.labels, data.groups, [paths[c] for c in code_ids])
     folds_of = document_folds(data.groups, folds, seed)
     predicted = decide(out_of_fold(features, data.labels, folds_of, seed, columns))
