@@ -124,6 +124,7 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Sug
         try:
             data = load_transcript(self.qapp.store, document_id)
             codes = code_tree(self.qapp.store, coder=self.qapp.coder)
+            self.prefetch_suggestion_model()
         except QualcodeError as exc:
             self.app.call_from_thread(self.qapp.show_error, str(exc))
             return
@@ -145,7 +146,7 @@ class CodingScreen(CodeActions, NoteActions, HistoryActions, FindingActions, Sug
             view.go_to_offset(self.pending_jump.start, self.pending_jump.end)
             self.pending_jump = None
         self._update_side()
-        self.load_suggestion_model()
+        self.show_suggestion_model()
 
     # -- what is shown ------------------------------------------------------------------------
 

@@ -38,11 +38,22 @@ class SuggestionActions:
     """The coding screen's suggestion panel and keys (mixed into CodingScreen)."""
 
     suggestion_model: ModelInfo | None = None
+    prefetched_model: ModelInfo | None = None  # read with the document, shown when it is
     suggestion_unit: tuple[int, int, int] | None = None  # (version, start, end) shown
     shown_suggestions: list[Suggestion] = []  # replaced, never changed
 
     def suggestions_panel(self) -> SuggestionsPanel:
         return self.query_one("#suggestions", SuggestionsPanel)
+
+    def prefetch_suggestion_model(self) -> None:
+        """Read the stored model in the worker that loads a document (the panel is then drawn
+        with the document, not a moment later)."""
+        from qualcode.services.suggestions import model_info
+
+        self.prefetched_model = model_info(self.qapp.store)
+
+    def show_suggestion_model(self) -> None:
+        self._model_read(self.prefetched_model)
 
     def load_suggestion_model(self) -> None:
         """Read which model is stored (and whether it is stale), off the UI loop."""
