@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -340,16 +341,25 @@ def apply(store: Store, into: str, *, variables: dict[str, list[str]] | None = N
                    skipped, stale, batch if added else None)
 
 
+CHUNK = 5000  # units featurized at a time: bounded memory on a big corpus
+
+
+def _chunks(loaded: _Loaded, texts: list[str], rows: list[int]
+            ) -> Iterator[tuple[int, np.ndarray]]:
+    """(first unit, units x rows probabilities) for each chunk of the texts."""
+    for begin in range(0, len(texts), CHUNK):
+        part = texts[begin:begin + CHUNK]
+        yield begin, loaded.model.probabilities(
+            part, [lemma_text(t, loaded.lemmas) for t in part])[:, rows]
+
+
 def _predicted(loaded: _Loaded, texts: list[str], rows: list[int]
                ) -> list[tuple[int, int, float]]:
     """(unit, model row, confidence) of every suggestion at or above the threshold."""
-    if not texts or not rows:
+    if not rows:
         return []
     chosen = []
-    for begin in range(0, len(texts), 5000):  # bounded memory on a big corpus
-        part = texts[begin:begin + 5000]
-        probability = loaded.model.probabilities(part, [lemma_text(t, loaded.lemmas)
-                                                        for t in part])[:, rows]
+    for begin, probability in _chunks(loaded, texts, rows):
         for unit, column in zip(*np.nonzero(decide(probability)), strict=True):
             chosen.append((begin + int(unit), rows[column], float(probability[unit, column])))
     return chosen
@@ -378,16 +388,19 @@ def next_unit(store: Store, coder: str, *, variables: dict[str, list[str]] | Non
     rows, _skipped = _usable(loaded, None)
     if not open_units or not rows:
         return None
-    texts = [found.texts[n] for n in open_units]
-    probability = loaded.model.probabilities(texts, [lemma_text(t, loaded.lemmas)
-                                                     for t in texts])[:, rows]
-    doubt = np.abs(probability - 0.5)
-    unit_index, column = np.unravel_index(int(np.argmin(doubt)), doubt.shape)
-    place = found.units[open_units[int(unit_index)]]
-    code_id = int(loaded.model.code_ids[rows[int(column)]])
-    document_id = store_document_id(store, place.version_id)
-    return NextUnit(place.document, document_id, place.version_id, place.start, place.end,
-                    loaded.paths[code_id], float(probability[unit_index, column]))
+    best: tuple[float, int, int, float] | None = None  # (doubt, unit, column, probability)
+    for begin, probability in _chunks(loaded, [found.texts[n] for n in open_units], rows):
+        doubt = np.abs(probability - 0.5)
+        unit, column = np.unravel_index(int(np.argmin(doubt)), doubt.shape)
+        if best is None or doubt[unit, column] < best[0]:
+            best = (float(doubt[unit, column]), begin + int(unit), int(column),
+                    float(probability[unit, column]))
+    assert best is not None
+    _doubt, unit_index, column, confidence = best
+    place = found.units[open_units[unit_index]]
+    code_id = int(loaded.model.code_ids[rows[column]])
+    return NextUnit(place.document, store_document_id(store, place.version_id),
+                    place.version_id, place.start, place.end, loaded.paths[code_id], confidence)
 
 
 def store_document_id(store: Store, version_id: int) -> int:
