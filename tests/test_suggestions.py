@@ -373,3 +373,19 @@ def test_on_the_fixture_the_model_beats_the_tfidf_reference(tmp_path: Path) -> N
         assert ours_f1 >= ref_f1, (level, figures)
         assert ours_kappa >= ref_kappa, (level, figures)
 
+
+
+@pytest.mark.fuzz
+@given(st.lists(st.text(alphabet="aäößü „“🙂:\t IB1#0", max_size=30), max_size=8))
+def test_turns_of_any_paragraphs_lie_in_the_text(paragraphs: list[str]) -> None:
+    from qualcode.transcripts.turns import UNNAMED, split_turns
+
+    transcript = split_turns(paragraphs)
+    text = transcript.text
+    for turn in transcript.turns:
+        assert 0 <= turn.start <= turn.end <= len(text)
+        if turn.label == UNNAMED:  # (a labelled turn may be empty: "B:" alone)
+            assert turn.start < turn.end
+            assert text[turn.start:turn.end] == text[turn.start:turn.end].strip()
+    if transcript.turns and all(t.label == UNNAMED for t in transcript.turns):
+        assert len(transcript.turns) == sum(1 for p in text.split("\n") if p.strip())
