@@ -435,8 +435,9 @@ def suggestions_for(store: Store, coder: str, version_id: int, start: int, end: 
     rows, _skipped = _usable(loaded, None)
     if not rows or not unit_text.strip():
         return []
-    probability = loaded.model.probabilities(
-        [unit_text], [lemma_text(unit_text, loaded.lemmas)])[0]
+    vector = loaded.model.featurizer.transform([unit_text],
+                                               [lemma_text(unit_text, loaded.lemmas)])
+    probability = loaded.model.probabilities_of(vector)[0]
     ranked = sorted(((float(probability[r]), r) for r in rows
                      if int(loaded.model.code_ids[r]) not in hidden
                      and probability[r] >= 0.5), reverse=True)[:limit]
@@ -445,7 +446,8 @@ def suggestions_for(store: Store, coder: str, version_id: int, start: int, end: 
         code_id = int(loaded.model.code_ids[row])
         path = loaded.paths[code_id]
         result.append(Suggestion(code_id, path, confidence, loaded.figures[path].kappa,
-                                 loaded.model.weighed_most(unit_text, loaded.lemmas, row)))
+                                 loaded.model.weighed_most(unit_text, vector, loaded.lemmas,
+                                                           row)))
     return result
 
 

@@ -77,8 +77,10 @@ def out_of_fold(features: csr_matrix, labels: np.ndarray, folds: np.ndarray, see
     result = np.zeros((features.shape[0], len(columns)))
     for fold in np.unique(folds):
         held = folds == fold
-        weights, intercepts = fit_codes(features[~held], labels[~held], seed, columns)
-        result[held] = probabilities(features[held], weights, intercepts)
+        weights, intercepts = fit_codes(features, labels, seed, columns,
+                                        rows=np.flatnonzero(~held))
+        result[held] = probabilities(features[held], np.ascontiguousarray(weights.T),
+                                     intercepts)
     return result
 
 

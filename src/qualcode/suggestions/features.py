@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -87,11 +87,11 @@ class Featurizer:
         return hstack([self.lemma.transform(lemma_texts), self.char.transform(texts)],
                       format="csr", dtype=np.float32)
 
-    @property
+    @cached_property
     def lemma_terms(self) -> np.ndarray:
         return _terms(self.lemma)
 
-    @property
+    @cached_property
     def char_terms(self) -> np.ndarray:
         return _terms(self.char)
 

@@ -29,50 +29,56 @@ MIN_NEGATIVES = 3000        # negatives per positive (at least this many): time,
 EXPLAINED_WORDS = 3
 
 
-def fit_code(features: csr_matrix, labels: np.ndarray, seed: int) -> tuple[np.ndarray, float]:
-    """Weights and intercept of one code's model (labels 0/1 per unit).
+def fit_code(features: csr_matrix, labels: np.ndarray, rows: np.ndarray, seed: int
+             ) -> tuple[np.ndarray, float]:
+    """Weights and intercept of one code's model, learnt from the units ``rows`` (labels 0/1
+    per unit of ``features``).
 
     A rare code on a big corpus has tens of thousands of negative units that all say much the
     same; a seeded sample of them keeps training time proportional to the code's positives.
+    Only the chosen rows are copied out of the feature matrix.
     """
-    features, labels = _sampled(features, labels, seed)
+    chosen = _sampled(labels, rows, seed)
     model = SGDClassifier(loss="log_loss", alpha=REGULARISATION,  # not translated: option
                           class_weight="balanced", random_state=seed, max_iter=EPOCHS, tol=1e-3)
     with warnings.catch_warnings():  # a few more epochs change no figure that is shown
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(features, labels)
+        model.fit(features[chosen], labels[chosen])
     return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 
 
-def _sampled(features: csr_matrix, labels: np.ndarray, seed: int
-             ) -> tuple[csr_matrix, np.ndarray]:
-    positives, negatives = np.flatnonzero(labels), np.flatnonzero(~labels.astype(bool))
+def _sampled(labels: np.ndarray, rows: np.ndarray, seed: int) -> np.ndarray:
+    """All positive rows and at most ``keep`` negative ones, in order."""
+    positives, negatives = rows[labels[rows]], rows[~labels[rows]]
     keep = max(NEGATIVES_PER_POSITIVE * len(positives), MIN_NEGATIVES)
     if len(negatives) <= keep:
-        return features, labels
+        return rows
     chosen = np.random.default_rng(seed).choice(negatives, size=keep, replace=False)
-    rows = np.sort(np.concatenate([positives, chosen]))
-    return features[rows], labels[rows]
+    return np.sort(np.concatenate([positives, chosen]))
 
 
-def fit_codes(features: csr_matrix, labels: np.ndarray, seed: int,
-              columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Weights (codes x features) and intercepts for the given label columns."""
+def fit_codes(features: csr_matrix, labels: np.ndarray, seed: int, columns: list[int],
+              rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (codes x features) and intercepts for the given label columns, learnt from
+    ``rows`` (default: every unit)."""
+    rows = np.arange(features.shape[0]) if rows is None else rows
     weights = np.zeros((len(columns), features.shape[1]), dtype=np.float32)
     intercepts = np.zeros(len(columns), dtype=np.float32)
     for row, column in enumerate(columns):
-        target = labels[:, column]
-        if target.any() and not target.all():
-            weights[row], intercepts[row] = fit_code(features, target, seed)
+        target = labels[:, column].astype(bool)
+        seen = target[rows]
+        if seen.any() and not seen.all():
+            weights[row], intercepts[row] = fit_code(features, target, rows, seed)
         else:  # nothing to tell apart here: never (or always) suggested
-            intercepts[row] = 20.0 if target.all() else -20.0
+            intercepts[row] = 20.0 if seen.all() else -20.0
     return weights, intercepts
 
 
 def probabilities(features: csr_matrix, weights: np.ndarray,
                   intercepts: np.ndarray) -> np.ndarray:
-    """units x codes: each code's probability for each unit."""
-    scores = np.asarray(features @ weights.T) + intercepts
+    """units x codes: each code's probability for each unit (``weights``: features x codes,
+    C-contiguous, so that scipy multiplies without copying them)."""
+    scores = np.asarray(features @ weights) + intercepts
     return 1.0 / (1.0 + np.exp(-scores))
 
 
@@ -82,12 +88,17 @@ class TrainedModel:
 
     featurizer: Featurizer
     code_ids: np.ndarray
-    weights: np.ndarray
+    weights: np.ndarray  # codes x features
     intercepts: np.ndarray
 
+    def __post_init__(self) -> None:
+        self.by_feature = np.ascontiguousarray(self.weights.T)
+
     def probabilities(self, texts: list[str], lemma_texts: list[str]) -> np.ndarray:
-        return probabilities(self.featurizer.transform(texts, lemma_texts), self.weights,
-                             self.intercepts)
+        return self.probabilities_of(self.featurizer.transform(texts, lemma_texts))
+
+    def probabilities_of(self, features: csr_matrix) -> np.ndarray:
+        return probabilities(features, self.by_feature, self.intercepts)
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -102,18 +113,16 @@ class TrainedModel:
         return cls(Featurizer.from_arrays(loaded), loaded["code_ids"], loaded["weights"],
                    loaded["intercepts"])
 
-    def weighed_most(self, text: str, lemma_of: dict[str, str], row: int,
+    def weighed_most(self, text: str, vector: csr_matrix, lemma_of: dict[str, str], row: int,
                      count: int = EXPLAINED_WORDS) -> list[str]:
-        """The words of ``text`` that pushed code ``row`` up most, strongest first."""
-        from qualcode.suggestions.features import lemma_text
-
-        vector = self.featurizer.transform([text], [lemma_text(text, lemma_of)])
+        """The words of ``text`` (featurized: ``vector``) that pushed code ``row`` up most,
+        strongest first."""
         lemma_terms, char_terms = self.featurizer.lemma_terms, self.featurizer.char_terms
         words = WORD.findall(text)
         padded = [(w, f" {w.lower()} ", lemma_of.get(w) or w.lower()) for w in words]
         score: dict[str, float] = defaultdict(float)
         for index, value in zip(vector.indices, vector.data, strict=True):
-            weight = float(value * self.weights[row, index])
+            weight = float(value * self.by_feature[index, row])
             if index < len(lemma_terms):
                 parts = str(lemma_terms[index]).split(" ")
                 holders = [w for w, _, lemma in padded if lemma in parts]
