@@ -39,9 +39,10 @@ import json, resource, sys, time
 from qualcode.services.suggestions import train
 from qualcode.store import open_store
 store = open_store(sys.argv[1])
-began = time.perf_counter()
+began, cpu = time.perf_counter(), time.process_time()
 learnt = train(store, ["anna"], unit="turn", folds=5)
-print(json.dumps({"train_s": round(time.perf_counter() - began, 2), "units": learnt.units,
+print(json.dumps({"train_s": round(time.perf_counter() - began, 2),
+                  "train_cpu_s": round(time.process_time() - cpu, 2), "units": learnt.units,
                   "documents": learnt.documents, "suggestible_codes": learnt.summary.codes,
                   "train_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                                          / 1024)}))
