@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import delete, select
@@ -25,23 +26,17 @@ from qualcode.models import (
 )
 from qualcode.store import Store, audit
 from qualcode.store.lookup import code_paths, find_coder
-from qualcode.suggestions.evaluation import (
-    CodeFigures,
-    Summary,
-    code_figures,
-    decide,
-    document_folds,
-    not_suggestible_reason,
-    out_of_fold,
-    summary,
-)
-from qualcode.suggestions.features import Featurizer, lemma_text
-from qualcode.suggestions.model import TrainedModel, fit_codes
+from qualcode.suggestions.figures import CodeFigures, Summary, decide
+
+if TYPE_CHECKING:
+    from qualcode.suggestions.model import TrainedModel
+
 from qualcode.suggestions.units import (
     check_unit,
     coder_ids,
     codings_version,
     labelled_units,
+    lemma_text,
     lexicon,
     selected_versions,
     unit_texts,
@@ -135,6 +130,15 @@ def train(store: Store, coders: list[str], *, variables: dict[str, list[str]] | 
 
 def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], unit: str,
            folds: int, seed: int, *, keep: bool) -> Learnt:
+    from qualcode.suggestions.evaluation import (
+        code_figures,
+        document_folds,
+        out_of_fold,
+        summary,
+    )
+    from qualcode.suggestions.features import Featurizer
+    from qualcode.suggestions.model import TrainedModel, fit_codes
+
     began = time.perf_counter()
     check_unit(unit)
     if folds < 2:
@@ -174,6 +178,8 @@ def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], uni
 def _code_reasons(labels: np.ndarray, groups: np.ndarray, paths: list[str]
                   ) -> tuple[list[CodeFigures], list[int]]:
     """Every code's counts, why it is not suggestible, and the columns that are."""
+    from qualcode.suggestions.evaluation import not_suggestible_reason
+
     figures, columns = [], []
     for column, path in enumerate(paths):
         positives = labels[:, column]
@@ -265,6 +271,8 @@ def _loaded(store: Store, session: Session) -> tuple[_Meta, _Loaded]:
     with _LOCK:
         cached = _CACHE.get(key)
     if cached is None:
+        from qualcode.suggestions.model import TrainedModel
+
         row = session.get_one(SuggestionModel, meta.id)
         cached = _Loaded(TrainedModel.from_bytes(row.weights), lexicon(session),
                          code_paths(session), {f.code: f for f in _figures(row.figures)})

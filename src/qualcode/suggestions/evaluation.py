@@ -8,38 +8,17 @@ kappa, treating the model as a second coder.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from scipy.sparse import csr_matrix
 
 from qualcode.agreement.coefficients import cohen_kappa
 from qualcode.errors import InvalidInput
 from qualcode.i18n import _, ngettext
-from qualcode.suggestions.model import THRESHOLD, fit_codes, probabilities
+from qualcode.suggestions.figures import CodeFigures, Summary
+from qualcode.suggestions.model import fit_codes, probabilities
 
 MIN_POSITIVE_UNITS = 5
 MIN_POSITIVE_DOCUMENTS = 2
-
-
-@dataclass(frozen=True)
-class CodeFigures:
-    code: str
-    positives: int  # units coded with it
-    documents: int  # documents with such a unit
-    suggestible: bool
-    reason: str | None  # why not suggestible
-    precision: float | None = None
-    recall: float | None = None
-    f1: float | None = None
-    kappa: float | None = None
-
-
-@dataclass(frozen=True)
-class Summary:
-    micro_f1: float | None
-    mean_kappa: float | None
-    codes: int
 
 
 def document_folds(groups: np.ndarray, folds: int, seed: int) -> np.ndarray:
@@ -104,7 +83,3 @@ def summary(figures: list[CodeFigures], truth: np.ndarray, predicted: np.ndarray
     return Summary(2 * hits / (said + real) if said + real else None,
                    float(np.mean(kappas)) if kappas else None,
                    sum(1 for f in figures if f.suggestible))
-
-
-def decide(probability: np.ndarray) -> np.ndarray:
-    return probability >= THRESHOLD

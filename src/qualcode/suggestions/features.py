@@ -10,7 +10,6 @@ A fitted featurizer is kept as plain arrays (terms and their idf), never as a pi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from functools import cached_property, lru_cache
 
@@ -20,8 +19,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from qualcode.errors import InvalidInput
 from qualcode.i18n import _
+from qualcode.suggestions.units import WORD
 
-WORD = re.compile(r"\w+")
 LEMMA_FEATURES = 50_000
 CHAR_FEATURES = 100_000
 CHAR_NGRAMS = (3, 5)
@@ -44,11 +43,6 @@ def char_grams(text: str) -> list[str]:
     for word in WORD.findall(text.lower()):
         grams.extend(word_grams(word))
     return grams
-
-
-def lemma_text(text: str, lemmas: Mapping[str, str]) -> str:
-    """The unit's words as lemmas, joined by spaces."""
-    return " ".join(lemmas.get(w) or w.lower() for w in WORD.findall(text))
 
 
 def _lemma_vectorizer(min_df: int = 1, vocabulary: dict[str, int] | None = None

@@ -19,9 +19,9 @@ from scipy.sparse import csr_matrix
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier
 
-from qualcode.suggestions.features import WORD, Featurizer
+from qualcode.suggestions.features import Featurizer
+from qualcode.suggestions.units import WORD
 
-THRESHOLD = 0.5
 REGULARISATION = 1e-4  # SGD's alpha, chosen on the CIMT fixture (docs/suggestions.md)
 EPOCHS = 30
 NEGATIVES_PER_POSITIVE = 5  # a code's training keeps all positives and at most this many

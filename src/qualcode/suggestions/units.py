@@ -8,7 +8,9 @@ suggestion in) without it is negative. Only current document versions count.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +32,12 @@ from qualcode.models import (
 )
 
 UNITS = ("sentence", "turn", "document")
+WORD = re.compile(r"\w+")
+
+
+def lemma_text(text: str, lemmas: Mapping[str, str]) -> str:
+    """The unit's words as lemmas (from the lexicon; else lower-cased), joined by spaces."""
+    return " ".join(lemmas.get(w) or w.lower() for w in WORD.findall(text))
 
 
 @dataclass(frozen=True)
