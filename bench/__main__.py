@@ -7,7 +7,7 @@ import json
 import sys
 
 BENCHMARKS = ["foundation", "transcripts", "tui", "agreement", "exchange", "exports",
-              "codings", "stall", "scale", "team", "privacy", "reports"]
+              "codings", "stall", "scale", "team", "privacy", "reports", "suggest"]
 
 
 def main(names: list[str]) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -307,3 +308,43 @@ class ProjectSetting(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SuggestionModel(Base):
+    """Code suggestions learnt from some coders' codings (see qualcode.suggestions).
+
+    ``codings_version`` fingerprints the codings (and dismissals) it was trained on: when they
+    change, the model is stale. ``weights`` holds numpy arrays (``np.savez``, no pickles);
+    ``figures`` the cross-validated precision, recall, F1 and kappa per code, as JSON.
+    """
+
+    __tablename__ = "suggestion_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit: Mapped[str] = mapped_column(String(10))
+    coders: Mapped[str] = mapped_column(Text)  # JSON list of coder names
+    filters: Mapped[str] = mapped_column(Text)  # JSON {variable: [values]}
+    seed: Mapped[int] = mapped_column(Integer)
+    codings_version: Mapped[str] = mapped_column(String(64))
+    units: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[str] = mapped_column(Text)
+    weights: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SuggestionDismissal(Base):
+    """A suggestion a coder dismissed for one unit: never shown again there, and a negative
+    example when that coder's codings train a model."""
+
+    __tablename__ = "suggestion_dismissals"
+    __table_args__ = (UniqueConstraint("coder_id", "code_id", "version_id", "start", "end"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="CASCADE")
+    )
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

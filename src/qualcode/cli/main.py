@@ -21,6 +21,7 @@ from qualcode.cli import (
     profile_cmd,
     report_cmd,
     search_cmd,
+    suggest_cmd,
     team_cmd,
 )
 from qualcode.cli.context import echo, print_json, progress_line, store_from
@@ -44,6 +45,7 @@ app.add_typer(profile_cmd.app, name="profile")
 app.add_typer(import_cmd.app, name="import")
 app.add_typer(export_cmd.export_app, name="export")
 app.add_typer(team_cmd.app, name="team")
+app.add_typer(suggest_cmd.app, name="suggest")
 export_cmd.export_app.callback()(team_cmd.leads_only_export)  # on a team store: leads only
 import_cmd.app.command("qdpx", help=exchange_cmd.IMPORT_QDPX_HELP)(exchange_cmd.import_qdpx)
 search_cmd.register(app)

@@ -58,8 +58,10 @@ def add_coding(
     start: int,
     end: int,
     memo: str | None = None,
+    action: str = "add",
 ) -> CodingInfo:
-    """Code [start, end) of the document's current text; one transaction with its audit entry."""
+    """Code [start, end) of the document's current text; one transaction with its audit entry
+    (``action`` says how it came about: ``add``, or ``accept-suggestion``)."""
     with store.write() as session:
         doc = find_document(session, document)
         version = current_version(session, doc.id)
@@ -77,7 +79,7 @@ def add_coding(
         )
         session.add(coding)
         session.flush()
-        audit.record(session, actor=coder_row.name, action="add", obj=coding, before=None,
+        audit.record(session, actor=coder_row.name, action=action, obj=coding, before=None,
                      after=audit.snapshot(coding), batch=audit.new_batch())
         return CodingInfo(coding.id, doc.name, code_path(session, code_row), coder_row.name,
                           start, end, coding.text, memo)

@@ -19,7 +19,7 @@ from qualcode.store.lookup import current_version
 from qualcode.transcripts import manifest as manifests
 from qualcode.transcripts.nlp import Analysis
 from qualcode.transcripts.reanchor import place
-from qualcode.transcripts.turns import Transcript
+from qualcode.transcripts.turns import UNNAMED, Transcript
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,11 @@ class Prepared:
                    for t in self.transcript.turns)
 
 
+def unlabelled(item: Prepared) -> bool:
+    """Turns of the one unnamed speaker: the text had no speaker labels."""
+    return bool(item.transcript.turns) and all(t.label == UNNAMED for t in item.transcript.turns)
+
+
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -68,8 +73,8 @@ def store_document(session: Session, item: Prepared, actor: str) -> FileImported
     text = item.transcript.text
     digest = sha256(text)
     document = session.scalar(select(Document).where(Document.name == item.name))
-    warnings = () if item.transcript.turns else (
-        _("{path}: no speaker labels found; the document has no turns.").format(path=item.path),)
+    warnings = (_("{path}: no speaker labels found; each paragraph was imported as a turn of "
+                  "one unnamed speaker.").format(path=item.path),) if unlabelled(item) else ()
     counts = {"turns": len(item.transcript.turns),
               "sentences": sum(len(a.sentences) for a in item.analyses), "words": item.words}
     if document is None:

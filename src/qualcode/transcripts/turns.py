@@ -14,6 +14,9 @@ the whole document: the dialogue starts at the first labelled paragraph whose la
 again later, carries a time mark, or is named by the manifest; labelled lines before it
 are preamble. When no label speaks twice (a two-turn interview), every labelled line is a
 turn. Inside the dialogue every label opens a turn, also one heard only once.
+
+A text with no speaker label at all (field notes, open survey answers, forum posts) is one
+unnamed speaker (label ``UNNAMED``, the empty string): each non-empty paragraph is a turn.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ DEFAULT_LABEL_PATTERNS = (
     r"|Moderation|Moderator(?:in)?|Teilnehmer(?:in)?|Dolmetscher(?:in)?)(?:\s?\d{1,3})?",
     r"[A-Z]{1,3}\d{1,3}",
 )
+UNNAMED = ""  # the speaker of a text without labels
 TIME_MARK = re.compile(r"#\d{1,2}:\d{2}:\d{2}(?:[-.,]\d{1,3})?#")
 
 
@@ -71,6 +75,8 @@ def split_turns(paragraphs: list[str], labels: re.Pattern[str] | None = None,
     text = "\n".join(paragraphs)
     matches = [_label_match(labels, p) for p in paragraphs]
     start = dialogue_start(paragraphs, matches, speakers)
+    if start == len(paragraphs):
+        return Transcript(text, paragraph_turns(paragraphs))
     turns: list[dict[str, object]] = []
     offset = 0
     for number, (paragraph, match) in enumerate(zip(paragraphs, matches, strict=True)):
@@ -87,6 +93,19 @@ def split_turns(paragraphs: list[str], labels: re.Pattern[str] | None = None,
                 current["time_mark"] = _first_time_mark(paragraph, 0)
         offset += len(paragraph) + 1
     return Transcript(text, [Turn(**t) for t in turns])  # type: ignore[arg-type]
+
+
+def paragraph_turns(paragraphs: list[str]) -> list[Turn]:
+    """One unnamed speaker's turn per non-empty paragraph (a text without speaker labels)."""
+    turns, offset = [], 0
+    for paragraph in paragraphs:
+        stripped = paragraph.strip()
+        if stripped:
+            start = offset + len(paragraph) - len(paragraph.lstrip())
+            turns.append(Turn(UNNAMED, start, start + len(stripped),
+                              _first_time_mark(paragraph, 0)))
+        offset += len(paragraph) + 1
+    return turns
 
 
 def _label_match(labels: re.Pattern[str], paragraph: str) -> re.Match[str] | None:

@@ -31,8 +31,10 @@ from qualcode.tui.screens.coding.history import HistoryActions
 from qualcode.tui.screens.coding.jobs import StoreJobs
 from qualcode.tui.screens.coding.notes import NoteActions
 from qualcode.tui.screens.coding.prompts import code_prompt, coding_prompt
+from qualcode.tui.screens.coding.suggestions import SUGGESTION_BINDINGS, SuggestionActions
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.widgets.lines import LinesPanel
+from qualcode.tui.widgets.suggestions import SuggestionsPanel
 from qualcode.tui.widgets.transcript import Transcript, TranscriptView
 
 if TYPE_CHECKING:
@@ -42,7 +44,7 @@ TURN_CODINGS = "#turn-codings"  # not translated: a widget id
 
 
 class CodingScreen(Translated, CodeActions, NoteActions, AnchorActions, HistoryActions,
-                   FindingActions, Screen[None]):
+                   FindingActions, SuggestionActions, Screen[None]):
     BINDINGS = [
         # First: in a narrow terminal the footer is cut at the right, and "?" explains the rest.
         Binding("question_mark", "help", N_("Help"), id="help"),
@@ -79,6 +81,7 @@ class CodingScreen(Translated, CodeActions, NoteActions, AnchorActions, HistoryA
                 tooltip=N_("Collapse the selection, then back to the documents")),
         Binding("f10", "privacy", N_("Privacy"), show=False, id="privacy",
                 tooltip=N_("What may identify a person in this document")),
+        *SUGGESTION_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -107,6 +110,7 @@ class CodingScreen(Translated, CodeActions, NoteActions, AnchorActions, HistoryA
             with Vertical(id="side"):
                 yield LinesPanel(id="codes")
                 yield LinesPanel(id="turn-codings")  # not translated: a widget id
+                yield SuggestionsPanel(id="suggestions")  # not translated: a widget id
         yield LinesPanel(id="status")
         yield Footer()
 
@@ -133,6 +137,7 @@ class CodingScreen(Translated, CodeActions, NoteActions, AnchorActions, HistoryA
         try:
             data = load_transcript(self.qapp.store, document_id)
             codes = code_tree(self.qapp.store, coder=self.qapp.coder)
+            self.prefetch_suggestion_model()
         except QualcodeError as exc:
             self.app.call_from_thread(self.qapp.show_error, str(exc))
             return
@@ -154,6 +159,7 @@ class CodingScreen(Translated, CodeActions, NoteActions, AnchorActions, HistoryA
             view.go_to_offset(self.pending_jump.start, self.pending_jump.end)
             self.pending_jump = None
         self._update_side()
+        self.show_suggestion_model()
 
     # -- what is shown ------------------------------------------------------------------------
 
@@ -173,6 +179,7 @@ class CodingScreen(Translated, CodeActions, NoteActions, AnchorActions, HistoryA
             self.codes = fresh.codes
             self._fill_codes()
         self._update_side()
+        self.refresh_suggestions(again=True)
 
     @on(TranscriptView.CursorMoved)
     def _cursor_moved(self) -> None:
@@ -198,6 +205,7 @@ class CodingScreen(Translated, CodeActions, NoteActions, AnchorActions, HistoryA
         if self.working:
             status += f" · {self.working} …"
         self.query_one("#status", LinesPanel).set_lines([Text(status)])
+        self.refresh_suggestions()
 
     def _mine(self, codings: list[CodingView] | None = None) -> list[CodingView]:
         coder = self.qapp.coder
