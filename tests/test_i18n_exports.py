@@ -62,7 +62,7 @@ def english_project(demo: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("english")
     db = folder / "english.db"
     db.write_bytes(Path(demo).read_bytes())
-    profile = (REPO / "codebooks" / "kommunale-resilienz.profile.yaml").read_text(
+    profile = (REPO / "codebooks" / "demo.profile.yaml").read_text(  # gate: warn
         encoding="utf-8").replace("export_language: de", "export_language: en")
     assert "export_language: en" in profile
     (folder / "english.profile.yaml").write_text(profile, encoding="utf-8")

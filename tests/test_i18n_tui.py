@@ -119,11 +119,16 @@ def found_in(text: str, messages: set[str]) -> list[str]:
 
 
 def english_ids() -> set[str]:
-    return {english for english, _german in catalog_pairs()}
+    """English ids that tell the language: not also the German of some message ("Code")."""
+    pairs = catalog_pairs()
+    return {english for english, _german in pairs} - {german for _english, german in pairs}
 
 
 def german_strings() -> set[str]:
-    return {german for _english, german in catalog_pairs()}
+    """German words that tell the language: not also an English id ("code" -> "Code")."""
+    pairs = catalog_pairs()
+    english = {english.casefold() for english, _german in pairs}
+    return {german for _english, german in pairs if german.casefold() not in english}
 
 
 DATA = {"transcript", "codes", "turn-codings", "compare-context", "search-preview",

@@ -322,10 +322,10 @@ def test_role_without_write_rights_is_one_sentence(pg_url: str, tmp_path: Path) 
                                           ["Interview Neuweiler", secret, CODES[0], 0, 5,
                                            secret]])
     result = qualcode("import", "codings", str(path), db=reader)
-    assert_user_error(result, "refused access")
+    assert_user_error(result, "does not allow this (coders)", "nothing was changed")
     _assert_private(result.err, secret)
     result = qualcode("status", db=reader)  # a read the role may not do
-    assert_user_error(result, "refused access")
+    assert_user_error(result, "does not allow", "nothing was changed")
     _assert_private(result.err, secret)
 
 

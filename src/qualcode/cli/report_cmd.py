@@ -31,7 +31,8 @@ CodebookOutput = output_option(N_("File to write: .docx or .html (default: expor
 
 def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")
-    app.command("anchor")(anchor_command)
+    app.command("anchor", help=N_(
+        "Mark a coding as an anchor example of its code, for the coding guide."))(anchor_command)
 
 
 @report_app.command("agreement", help=N_("The agreement report: per-code table, codes confused "
@@ -79,14 +80,14 @@ def report_codebook(
 ProjectOutput = output_option(N_("File to write: .html or .docx (default: exports/…html)."))
 
 
-@report_app.command("project")
+@report_app.command("project", help=N_(
+    "The project overview: documents, codings per theme, co-occurrence, saturation, changes."))
 def report_project(
     ctx: typer.Context,
     output: ProjectOutput = None,
     lang: LangOption = None,
     force: ForceOption = False,
 ) -> None:
-    """The project overview: documents, codings per theme, co-occurrence, saturation, changes."""
     from qualcode.services.reports import write_project_report
 
     written = write_project_report(store_from(ctx), output, language=lang, force=force)
@@ -103,7 +104,6 @@ def anchor_command(
     ] = None,
     remove: Annotated[bool, typer.Option(help=N_("Take the mark away."))] = False,
 ) -> None:
-    """Mark a coding as an anchor example of its code, for the Kodierleitfaden."""
     from qualcode.services.anchors import mark_anchor
 
     coding_id = mark_anchor(store_from(ctx), document, code, coder, start=start,

@@ -8,23 +8,26 @@ import typer
 
 from qualcode.cli.context import echo, note, print_json, store_from
 from qualcode.cli.options import DocumentOption, WhereOption, comma_list, where_pairs
-from qualcode.i18n import _, ngettext
+from qualcode.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from qualcode.services.suggestions import Learnt
 
-app = typer.Typer(help="Code suggestions learnt offline from the team's own codings.",
+app = typer.Typer(help=N_("Code suggestions learnt offline from the team's own codings."),
                   no_args_is_help=True)
 
 FromOption = Annotated[str, typer.Option(
-    "--from", help="Comma-separated coders whose codings the models learn from.")]
-UnitOption = Annotated[str, typer.Option(help="sentence, turn or document.")]
-FoldsOption = Annotated[int, typer.Option(help="Cross-validation folds (grouped by document).")]
-SeedOption = Annotated[int, typer.Option(help="The same seed gives the same model and figures.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+    "--from", help=N_("Comma-separated coders whose codings the models learn from."))]
+UnitOption = Annotated[str, typer.Option(help=N_("sentence, turn or document."))]
+FoldsOption = Annotated[int, typer.Option(
+    help=N_("Cross-validation folds (grouped by document)."))]
+SeedOption = Annotated[int, typer.Option(
+    help=N_("The same seed gives the same model and figures."))]
+JsonOption = Annotated[bool, typer.Option("--json", help=N_("Print JSON."))]
 
 
-@app.command("train")
+@app.command("train", help=N_(
+    "Learn one model per code and store it; print the cross-validated figures per code."))
 def train_command(
     ctx: typer.Context,
     coders: FromOption,
@@ -34,7 +37,6 @@ def train_command(
     seed: SeedOption = 1,
     json_output: JsonOption = False,
 ) -> None:
-    """Learn one model per code and store it; print the cross-validated figures per code."""
     from qualcode.services.suggestions import train
 
     learnt = train(store_from(ctx), comma_list(coders), variables=where_pairs(where), unit=unit,
@@ -45,7 +47,8 @@ def train_command(
                "codes with it.").format(seconds=learnt.seconds))
 
 
-@app.command("evaluate")
+@app.command("evaluate", help=N_(
+    "The cross-validated precision, recall, F1 and kappa per code, without storing a model."))
 def evaluate_command(
     ctx: typer.Context,
     coders: FromOption,
@@ -55,7 +58,6 @@ def evaluate_command(
     seed: SeedOption = 1,
     json_output: JsonOption = False,
 ) -> None:
-    """The cross-validated precision, recall, F1 and kappa per code, without storing a model."""
     from qualcode.services.suggestions import evaluate
 
     _report(evaluate(store_from(ctx), comma_list(coders), variables=where_pairs(where),
@@ -90,19 +92,19 @@ def _f(value: float | None) -> str:
     return f"{value:>6.2f}" if value is not None else f"{'–':>6}"
 
 
-@app.command("apply")
+@app.command("apply", help=N_(
+    "Code the selected units as a separate coder (one undoable batch, confidence per coding)."))
 def apply_command(
     ctx: typer.Context,
-    into: Annotated[str, typer.Option(help="The coder the suggestions are coded as.")],
+    into: Annotated[str, typer.Option(help=N_("The coder the suggestions are coded as."))],
     where: WhereOption = None,
     document: DocumentOption = None,
     unit: Annotated[str | None, typer.Option(
-        help="sentence, turn or document (default: the unit the model learnt on).")] = None,
+        help=N_("sentence, turn or document (default: the unit the model learnt on)."))] = None,
     min_kappa: Annotated[float, typer.Option(
-        help="Suggest only codes whose cross-validated kappa reaches this.")] = 0.6,
+        help=N_("Suggest only codes whose cross-validated kappa reaches this."))] = 0.6,
     json_output: JsonOption = False,
 ) -> None:
-    """Code the selected units as a separate coder (one undoable batch, confidence per coding)."""
     from qualcode.services.suggestions import apply
 
     applied = apply(store_from(ctx), into, variables=where_pairs(where), documents=document,
@@ -125,15 +127,15 @@ def apply_command(
             if applied.codings else "."))
 
 
-@app.command("next")
+@app.command("next", help=N_(
+    "The uncoded unit where the models are least certain: coding it teaches them most."))
 def next_command(
     ctx: typer.Context,
-    coder: Annotated[str, typer.Option(help="The coder who codes next.")],
+    coder: Annotated[str, typer.Option(help=N_("The coder who codes next."))],
     where: WhereOption = None,
     document: DocumentOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """The uncoded unit where the models are least certain: coding it teaches them most."""
     from qualcode.services.suggestions import model_info, next_unit
 
     store = store_from(ctx)

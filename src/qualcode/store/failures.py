@@ -98,7 +98,7 @@ def _refused(driver: BaseException, where: str) -> QualcodeError:
         return NotAllowed(_("You may only change your own codings."))
     table = re.search(r'permission denied for (?:table|sequence) "?([\w.]+)"?', primary)
     if table:  # a schema name from the server's message, never row data
-        return NotAllowed(_("Your role in this project does not allow this change ({table}); "
+        return NotAllowed(_("Your role in this project does not allow this ({table}); "
                             "nothing was changed.").format(table=table.group(1)))
     owner = re.search(r'must be owner of (?:table|relation|database) "?([\w.]+)"?', primary)
     if owner:

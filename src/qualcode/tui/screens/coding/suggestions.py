@@ -57,7 +57,8 @@ class SuggestionActions:
 
     def load_suggestion_model(self) -> None:
         """Read which model is stored (and whether it is stale), off the UI loop."""
-        self.run_worker(self._read_model, thread=True, exclusive=True, group="suggest-model",
+        self.run_worker(self._read_model, thread=True, exclusive=True,
+                        group="suggest-model",  # not translated: a worker group
                         exit_on_error=False)
 
     def _read_model(self) -> None:
@@ -167,7 +168,8 @@ class SuggestionActions:
         unit = info.unit if info else "turn"  # not translated: a unit name
         self.suggestions_panel().border_subtitle = _("training …")
         self.run_worker(lambda: self._train(coders, unit), thread=True, exclusive=True,
-                        group="suggest-train", exit_on_error=False)
+                        group="suggest-train",  # not translated: a worker group
+                        exit_on_error=False)
 
     def _train(self, coders: list[str], unit: str) -> None:
         from qualcode.services.suggestions import train
@@ -185,7 +187,8 @@ class SuggestionActions:
         self.app.call_from_thread(self.load_suggestion_model)
 
     def action_next_uncertain(self) -> None:
-        self.run_worker(self._find_next, thread=True, exclusive=True, group="suggest-next",
+        self.run_worker(self._find_next, thread=True, exclusive=True,
+                        group="suggest-next",  # not translated: a worker group
                         exit_on_error=False)
 
     def _find_next(self) -> None:
