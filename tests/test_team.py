@@ -165,6 +165,28 @@ def test_a_coder_cannot_change_anothers_rows_the_codebook_or_the_audit_log_with_
     assert dump(admin) == before
 
 
+def test_a_coder_dismisses_suggestions_only_for_themselves(
+        project: dict[str, Store], postgres_server: PostgresServer, pg_url: str) -> None:
+    admin = project["admin"]
+    insert = ("INSERT INTO suggestion_dismissals (coder_id, code_id, version_id, start, \"end\", "
+              "created_at) ")
+    with admin.write() as session:
+        session.execute(text(insert + "SELECT id, (SELECT code_id FROM codings LIMIT 1), "
+                             "(SELECT version_id FROM codings LIMIT 1), 0, 9, now() "
+                             "FROM coders WHERE name = 'bert'"))
+    before = dump(admin)
+    with raw(postgres_server, pg_url, "anna") as conn:
+        assert conn.execute("DELETE FROM suggestion_dismissals").rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(insert + "SELECT id, (SELECT code_id FROM codings LIMIT 1), "
+                         "(SELECT version_id FROM codings LIMIT 1), 3, 9, now() "
+                         "FROM coders WHERE name = 'bert'")
+        assert dump(admin) == before
+        assert conn.execute(insert + "SELECT id, (SELECT code_id FROM codings LIMIT 1), "
+                            "(SELECT version_id FROM codings LIMIT 1), 0, 9, now() "
+                            "FROM coders WHERE name = 'anna'").rowcount == 1
+
+
 def test_audit_entries_carry_the_login_s_own_name(project: dict[str, Store],
                                                    postgres_server: PostgresServer,
                                                    pg_url: str) -> None:

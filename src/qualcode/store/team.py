@@ -29,7 +29,7 @@ CONSENSUS = "consensus"
 ROLE_PREFIX = "qualcode_"
 LOGIN_PATTERN = re.compile(r"[a-z_][a-z0-9_.\-]{0,62}")
 # Per-coder tables: their rows belong to the login of their coder.
-OWNED_TABLES = ("codings", "memos")
+OWNED_TABLES = ("codings", "memos", "suggestion_dismissals")  # rows keyed to a coder_id
 AUDIT = "audit_log"
 NOT_WRITTEN_BY_LEAD = (AUDIT, "alembic_version")
 
@@ -133,7 +133,7 @@ def _grant(cursor, sql, database, schema, ident) -> None:  # type: ignore[no-unt
         "GRANT USAGE ON SCHEMA {schema} TO {coder}",
         "GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {coder}",
         "GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {coder}",
-        "GRANT INSERT, UPDATE, DELETE ON codings, memos TO {coder}",
+        "GRANT INSERT, UPDATE, DELETE ON codings, memos, suggestion_dismissals TO {coder}",
         "GRANT INSERT ON coders, audit_log TO {coder}",
         "GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {lead}",
         "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {everyone}",
