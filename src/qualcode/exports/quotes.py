@@ -249,8 +249,8 @@ def _turn_at(turns: _Turns | None, offset: int):  # type: ignore[no-untyped-def]
     return None
 
 
-def speaker_pseudonyms(session: Session) -> Pseudonyms:
-    """Who did not agree to be named, with what replaces them; who agreed stays named."""
+def consent_lists(session: Session) -> tuple[list[tuple[str, str]], list[str]]:
+    """Who did not agree to be named, with what replaces them; and who agreed."""
     refusing, agreeing = [], []
     for speaker in session.scalars(select(Speaker).where(Speaker.name.is_not(None))
                                    .order_by(Speaker.id)):
@@ -259,6 +259,12 @@ def speaker_pseudonyms(session: Session) -> Pseudonyms:
         else:
             stand_in = speaker.pseudonym or speaker.role or "Person"  # not translated: de = en
             refusing.append((speaker.name or "", f"[{stand_in}]"))
+    return refusing, agreeing
+
+
+def speaker_pseudonyms(session: Session) -> Pseudonyms:
+    """Who did not agree to be named is replaced; who agreed stays named."""
+    refusing, agreeing = consent_lists(session)
     return shared_pseudonyms(tuple(refusing), tuple(agreeing))
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput, UserError
-from qualcode.exports.quotes import QuoteFilter, QuoteTable, attribution
+from qualcode.exports.quotes import QuoteFilter, QuoteTable, attribution, consent_lists
 from qualcode.i18n import _, ngettext
 from qualcode.models import (
     AuditEntry,
@@ -152,14 +152,7 @@ def mark_not_identifying(store: Store, document: str, start: int, end: int, *,
 # --- checks -------------------------------------------------------------------------------
 
 def checker_in(session: Session) -> Checker:
-    refusing, agreeing = [], []
-    for speaker in session.scalars(select(Speaker).where(Speaker.name.is_not(None))
-                                   .order_by(Speaker.id)):
-        if speaker.consent_named:
-            agreeing.append(speaker.name or "")
-        else:
-            refusing.append((speaker.name or "",
-                             f"[{speaker.pseudonym or speaker.role or 'Person'}]"))
+    refusing, agreeing = consent_lists(session)
     data = _settings(session)
     quiet = {(m["document"], m["passage"]) for m in data["not_identifying"]}
     return Checker(NameFinder(refusing, agreeing, list(data["stop_list"])), quiet)
