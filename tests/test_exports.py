@@ -247,3 +247,25 @@ def test_quote_and_codings_exports_on_both_stores(store, tmp_path: Path) -> None
     write_codings(tmp_path / "c.jsonl", coding_rows(store), count_codings(store), "jsonl")
     row = json.loads((tmp_path / "c.jsonl").read_text(encoding="utf-8"))
     assert (row["start"], row["end"], row["coder"]) == (start, end, "anna")
+
+
+def test_no_subcodes_keeps_only_quotes_coded_with_the_theme_itself(demo: str,
+                                                                   tmp_path: Path) -> None:
+    store = open_store(demo)
+    turn = show_document(store, "Interview Kesselbrunn").turns[5]
+    add_coding(store, document="Interview Kesselbrunn", code="Vernetzung", coder="anna",
+               start=turn.start, end=turn.end)
+    store.close()
+
+    def exported_codes(*flags: str) -> list[str]:
+        out = tmp_path / f"vernetzung{len(flags)}.csv"
+        result = qualcode("export", "quotes", "--code", "Vernetzung", "--lang", "en", *flags,
+                          "-o", str(out), db=demo)
+        assert result.code == 0, result.err
+        with out.open(encoding="utf-8-sig") as handle:
+            return sorted(row["Code"] for row in csv.DictReader(handle, delimiter=";"))
+
+    assert exported_codes() == ["Vernetzung", "Vernetzung/Einbindung migrantischer Communitys",
+                                "Vernetzung/Vernetzung und Kooperation in der Kommune"]
+    assert exported_codes("--no-subcodes") == ["Vernetzung"]
+    assert "--no-no-subcodes" not in qualcode("export", "quotes", "--help", db=demo).out
