@@ -57,6 +57,13 @@ def test_a_german_locale_gives_german_help(tmp_path: Path) -> None:
     assert "[OPTIONEN]" in done.out and "Umgebungsvariable: QUALCODE_DB" in flat(done.out)
 
 
+def test_arguments_are_explained_in_the_help(tmp_path: Path) -> None:
+    done = qualcode("codebook", "merge", "--help", env=env(tmp_path, QUALCODE_LANG="de"))
+    assert done.code == 0, done.err
+    assert "SOURCE Der Code, der wegfällt." in flat(done.out)
+    assert "TARGET Der Code, der seine Codierungen übernimmt." in flat(done.out)
+
+
 def test_a_german_locale_gives_german_help_of_a_command(tmp_path: Path) -> None:
     done = qualcode("import", "--help", env=env(tmp_path, LANG="de_DE.UTF-8"))
     assert done.code == 0, done.err
@@ -252,9 +259,8 @@ def test_every_help_text_has_a_german_translation() -> None:
 
     def texts(command: click.Command, name: str) -> Iterator[tuple[str, str]]:
         yield name, command.help or ""
-        # Arguments are left out: with click 8.5 typer's argument help is lost (not shown).
         for param in command.params:
-            if isinstance(param, click.Option) and param.name != "help":
+            if param.name != "help":
                 yield f"{name} {param.name}", param.help or ""
         if isinstance(command, click.Group):
             for sub_name, sub in command.commands.items():

@@ -15,6 +15,7 @@ from qualcode.store import Store
 
 CodebookOutput = output_option(N_("File to write; default: stdout for yaml/md, exports/ for "
                                   "docx and qdc."))
+CodeArgument = Annotated[str, typer.Argument(help=N_("The code (path, name or unique prefix)."))]
 CodebookFile = Annotated[Path, typer.Argument(help=N_("The codebook file (YAML)."), exists=True,
                                               dir_okay=False)]
 
@@ -150,7 +151,12 @@ def _undo_hint(by: str) -> str:
 
 
 @app.command(help=N_("Rename a code; its codings stay."))
-def rename(ctx: typer.Context, code: str, new_name: str, by: ByOption = "system") -> None:
+def rename(
+    ctx: typer.Context,
+    code: CodeArgument,
+    new_name: Annotated[str, typer.Argument(help=N_("The code's new name."))],
+    by: ByOption = "system",
+) -> None:
     from qualcode.services.codes import rename_code
 
     renamed = rename_code(store_from(ctx), code, new_name, actor=by)
@@ -160,7 +166,7 @@ def rename(ctx: typer.Context, code: str, new_name: str, by: ByOption = "system"
 @app.command(help=N_("Move a code (and its sub-codes) under another parent; its codings stay."))
 def move(
     ctx: typer.Context,
-    code: str,
+    code: CodeArgument,
     parent: Annotated[str | None, typer.Argument(
         help=N_("New parent; omit for the top level."))] = None,
     by: ByOption = "system",
@@ -172,7 +178,12 @@ def move(
 
 
 @app.command(help=N_("Merge SOURCE into TARGET: codings and sub-codes move, SOURCE is deleted."))
-def merge(ctx: typer.Context, source: str, target: str, by: ByOption = "system") -> None:
+def merge(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help=N_("The code that goes away."))],
+    target: Annotated[str, typer.Argument(help=N_("The code that takes its codings."))],
+    by: ByOption = "system",
+) -> None:
     from qualcode.services.codes import merge_codes
 
     moved = merge_codes(store_from(ctx), source, target, actor=by)
@@ -184,7 +195,7 @@ def merge(ctx: typer.Context, source: str, target: str, by: ByOption = "system")
 @app.command(help=N_("Delete a code without sub-codes (one with codings only with --force)."))
 def delete(
     ctx: typer.Context,
-    code: str,
+    code: CodeArgument,
     force: Annotated[bool, typer.Option(help=N_("Delete even if codings use it."))] = False,
     by: ByOption = "system",
 ) -> None:

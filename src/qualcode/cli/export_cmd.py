@@ -46,8 +46,9 @@ def export_quotes(
     code: Annotated[list[str] | None, typer.Option(
         "--code", help=N_("Only this code (name or path); repeatable. A theme is a code."))
         ] = None,
-    no_subcodes: Annotated[
-        bool, typer.Option("--no-subcodes", help=N_("Leave the sub-codes out."))] = False,
+    no_subcodes: Annotated[bool, typer.Option(
+        "--no-subcodes",  # not translated: the option's name
+        help=N_("Leave the sub-codes out."))] = False,
     coder: CoderFilterOption = None,
     where: WhereOption = None,
     role: RoleOption = None,
