@@ -100,10 +100,13 @@ def test_autocode_dry_run_undo_and_redo(project: str) -> None:
     coded = codings_of(project, "anna")
     assert sorted((s, e) for s, e, _ in coded) == sorted((h["start"], h["end"]) for h in hits)
     assert {name for _, _, name in coded} == {code}
-    assert qualcode("undo", "--coder", "anna", db=project).code == 0
+    undone = qualcode("undo", "--coder", "anna", db=project)
+    assert undone.code == 0, undone.err
+    assert len(hits) == 1 and "Undone: 1 coding removed." in undone.out
     assert codings_of(project, "anna") == []
-    redone = qualcode("redo", "--coder", "anna", db=project)
+    redone = qualcode("redo", "--coder", "anna", db=project, env={"QUALCODE_LANG": "de"})
     assert redone.code == 0, redone.err
+    assert "Wiederholt: 1 Codierung hinzugefügt." in redone.out
     assert codings_of(project, "anna") == coded
 
 

@@ -71,9 +71,12 @@ def test_merge_and_forced_delete_come_back_whole(project: Store) -> None:
     # anna's "Chaos" is on both codes: the merge drops that duplicate and moves the rest
     assert merge_codes(project, WOHNEN, FINANZEN, actor="lea") == 2
     merged = dump(project, *TABLES)
-    undo(project, "lea")
+    # the merge moved two codings, dropped the duplicate and deleted the code: undo says so
+    assert undo(project, "lea").description == \
+        "1 code added, 2 codings changed, 1 coding added"
     assert dump(project, *TABLES) == before
-    redo(project, "lea")
+    assert redo(project, "lea").description == \
+        "1 coding removed, 2 codings changed, 1 code removed"
     assert dump(project, *TABLES) == merged
     undo(project, "lea")
     assert delete_code(project, WOHNEN, force=True, actor="lea") == 3

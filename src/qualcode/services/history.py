@@ -19,7 +19,7 @@ from sqlalchemy import DateTime, inspect, select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput
-from qualcode.i18n import _
+from qualcode.i18n import _, ngettext
 from qualcode.models import AuditEntry, Base, Code, Coding, Memo
 from qualcode.store import Store, audit
 
@@ -119,9 +119,26 @@ def _revert(session: Session, actor: str, batch: str, kind: str) -> Reverted:
     session.add(AuditEntry(actor=actor, action=kind, entity=MARKER, entity_id=None,
                            batch=new_batch, before=None, after=json.dumps({"reverts": batch})))
     session.flush()
-    description = _("{kind}: {action} of {n} {entity}").format(
-        kind=kind, action=entries[-1].action, n=len(entries), entity=entries[-1].entity)
-    return Reverted(new_batch, batch, len(entries), description)
+    return Reverted(new_batch, batch, len(entries), describe(entries))
+
+
+def describe(entries: list[AuditEntry]) -> str:
+    """What reverting ``entries`` does, in words: "2 codings removed, 1 code changed"."""
+    counts: dict[tuple[str, str], int] = {}
+    for entry in entries:  # what reverting does is the entry read backwards
+        change = ("removed" if entry.before is None else
+                  "added" if entry.after is None else "changed")
+        counts[entry.entity, change] = counts.get((entry.entity, change), 0) + 1
+    return ", ".join(_counted(entity, change, n) for (entity, change), n in counts.items())
+
+
+def _counted(entity: str, change: str, n: int) -> str:
+    things = {"codings": ngettext("{n} coding", "{n} codings", n),
+              "memos": ngettext("{n} memo", "{n} memos", n),
+              "codes": ngettext("{n} code", "{n} codes", n)}[entity].format(n=n)
+    words = {"added": _("{things} added"), "removed": _("{things} removed"),
+             "changed": _("{things} changed")}
+    return words[change].format(things=things)
 
 
 def _current_rows(session: Session, entries: list[AuditEntry]
