@@ -9,6 +9,7 @@ import typer
 
 from qualcode.cli.context import echo, note, progress_line, store_from
 from qualcode.cli.options import (
+    AcceptOption,
     CoderFilterOption,
     ExportLanguageOption,
     ForceOption,
@@ -26,10 +27,6 @@ if TYPE_CHECKING:
     from qualcode.services.privacy import GateResult
 
 MatrixOutput = output_option(N_("File to write: .csv, .xlsx, .png or .svg."))
-
-AcceptOption = Annotated[Path | None, typer.Option(
-    "--accept", help=N_("The reviewed privacy review file: its findings are accepted and "
-                        "recorded in the export log."))]
 
 export_app = typer.Typer(help=N_("Export the project for other programs and for analysis."),
                          no_args_is_help=True)

@@ -278,12 +278,16 @@ def record_export(store: Store, target: Path, what: str, result: GateResult | No
         batch=audit.new_batch(), before=None, after=json.dumps(entry, ensure_ascii=False))))
 
 
-def publish(store: Store, parts: Iterable[Part], target: Path, write: Callable[[Path], Any],
-            *, what: str, accept: Path | None = None,
+def publish(store: Store, parts: Iterable[Part], target: Path,
+            write: Callable[[GateResult], Any], *, what: str, accept: Path | None = None,
             shown: list[tuple[str, str]] | None = None) -> GateResult:
-    """The one call for a report: gate the texts, write the file, log the export."""
+    """The one call for a file meant for publication: gate the texts, write, log the export.
+
+    ``write`` gets the gate's result (a report notes the unresolved count when the gate only
+    warned) and writes ``target``: atomically, refusing what exists unless asked.
+    """
     result = gate(store, parts, target, accept=accept, shown=shown)
-    write(target)  # the caller's writer: atomic, refusing what exists unless asked
+    write(result)
     record_export(store, target, what, result)
     return result
 
