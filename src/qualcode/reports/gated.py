@@ -41,8 +41,8 @@ def table_parts(table: Table, where: str) -> list[Part]:
               for n, name in enumerate(table.columns, start=1)]
     for row, values in enumerate(table.rows, start=1):
         document = table.documents[row - 1] if row <= len(table.documents) else ""
-        parts += [Part(document, f"{where}, row {row}, column {n}", value)  # not translated
-                  for n, value in enumerate(values, start=1)]
+        cell = f"{where}, row {row}, column"  # not translated: a key
+        parts += [Part(document, f"{cell} {n}", value) for n, value in enumerate(values, start=1)]
     return parts
 
 
