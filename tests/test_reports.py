@@ -328,7 +328,7 @@ def test_the_service_takes_the_profiles_language_on_either_store(  # type: ignor
                       encoding="utf-8")
     import_codings(store, source)
     german = write_agreement_report(store, Selection(["anna", "björn"]),
-                                    tmp_path / "de.docx")
+                                    tmp_path / "de.docx").path
     assert headings(Document(str(german)), "Title") == ["Intercoder-Übereinstimmung"]
     profile = tmp_path / "englisch.profile.yaml"
     profile.write_text(CODEBOOK.with_name("kommunale-resilienz.profile.yaml")
@@ -337,7 +337,7 @@ def test_the_service_takes_the_profiles_language_on_either_store(  # type: ignor
                        encoding="utf-8")
     load_profile_file(store, profile)
     english = Document(str(write_agreement_report(store, Selection(["anna", "björn"]),
-                                                  tmp_path / "en.docx")))
+                                                  tmp_path / "en.docx").path))
     assert headings(english, "Title") == ["Inter-coder agreement"]
     result = {c.code: c for c in agreement(store, Selection(["anna", "björn"])).codes}
     row = next(r for r in english.tables[0].rows if r.cells[0].text == INTEGRATION)

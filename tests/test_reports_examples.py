@@ -103,8 +103,10 @@ def test_examples_name_no_refusing_speaker(tmp_path: Path) -> None:
                       encoding="utf-8")
     assert qualcode("import", "codings", str(source), db=db).code == 0
     target = tmp_path / "bericht.docx"
-    assert qualcode("report", "agreement", "--coders", CODERS, "-o", str(target),
-                    db=db).code == 0
+    asked = ("report", "agreement", "--coders", CODERS, "-o", str(target))
+    assert qualcode(*asked, db=db).code == 2  # "Frau Weiß": the privacy gate stops first
+    review = tmp_path / "bericht.docx.privacy-review.json"
+    assert qualcode(*asked, "--accept", str(review), db=db).code == 0
     document = Document(str(target))
     texts = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert "[Herr M.] habe ich gesagt: „so nicht!“ Die Straße war voll." in texts

@@ -143,7 +143,7 @@ def test_breakdowns_come_from_the_projects_profile(store, tmp_path: Path) -> Non
                        VariableValue("ort", "Großstadt")]))
     from qualcode.services.reports import write_project_report
 
-    report = Document(str(write_project_report(store, tmp_path / "schulen.docx")))
+    report = Document(str(write_project_report(store, tmp_path / "schulen.docx").path))
     headings = [p.text for p in report.paragraphs if p.style.name == "Heading 1"]
     assert "Codings per theme by Schulform" in headings
     assert not [h for h in headings if "Art" in h or "Typ" in h]

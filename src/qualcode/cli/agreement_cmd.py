@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +25,9 @@ from qualcode.cli.options import (
     comma_list,
 )
 from qualcode.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from qualcode.store import Store
 
 CodesOption = Annotated[str | None, typer.Option(
     help=N_("Comma-separated codes (name or path)."))]
@@ -124,7 +127,7 @@ def agreement_command(
     result = agreement(store, _selection(coders, unit, documents, codes, overlap, bootstrap))
     rows = [to_jsonable(code) for code in result.codes]
     if csv_file or xlsx_file:
-        _write_table(rows, csv_file, xlsx_file, force=force, kind="agreement", lang=language,
+        _write_table(store, rows, csv_file, xlsx_file, force=force, kind="agreement", lang=language,
                      columns=[f.name for f in dataclasses.fields(CodeAgreement)])
     if json_output:
         print_json(result)
@@ -182,7 +185,7 @@ def disagreements_command(
     found = disagreements(store, _selection(coders, unit, documents, codes, overlap))
     if xlsx_file:
         names = comma_list(coders)
-        _write_table([_flat(d) for d in found], None, xlsx_file, force=force,
+        _write_table(store, [_flat(d) for d in found], None, xlsx_file, force=force,
                      kind="disagreements", lang=language,
                      columns=["document", "unit", "start", "end", "code",
                               *(_coded_by(n) for n in names), "text"])
@@ -208,9 +211,10 @@ def _flat(d) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return row
 
 
-def _write_table(rows: list[dict[str, object]], csv_file: Path | None,
+def _write_table(store: Store, rows: list[dict[str, object]], csv_file: Path | None,
                  xlsx_file: Path | None, *, force: bool, kind: str, lang: str,
                  columns: list[str]) -> None:
+    from qualcode.cli.export_cmd import raw_export_note
     from qualcode.exports.files import check_target, write_with
     from qualcode.exports.records import write_records
 
@@ -221,6 +225,7 @@ def _write_table(rows: list[dict[str, object]], csv_file: Path | None,
         write_with(target, force, lambda p, fmt=fmt: write_records(
             p, rows, fmt, kind=kind, columns=columns, lang=lang))
         note(_("Wrote {path}.").format(path=target))
+        raw_export_note(store, target, kind, working=True)  # for the team, not altered
 
 
 def _f(value: float | None) -> str:

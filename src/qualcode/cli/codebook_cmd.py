@@ -9,7 +9,13 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.context import echo, note, print_json, store_from
-from qualcode.cli.options import ExportLanguageOption, ForceOption, JsonOption, output_option
+from qualcode.cli.options import (
+    AcceptOption,
+    ExportLanguageOption,
+    ForceOption,
+    JsonOption,
+    output_option,
+)
 from qualcode.i18n import N_, _, ngettext
 from qualcode.store import Store
 
@@ -108,10 +114,13 @@ def export_command(
     title: Annotated[str | None, typer.Option(help=N_("Title of the codebook."))] = None,
     lang: ExportLanguageOption = None,
     force: ForceOption = False,
+    accept: AcceptOption = None,
 ) -> None:
+    from qualcode.cli.export_cmd import gate_notes, raw_export_note
     from qualcode.exports.codebook_files import codebook_text, write_codebook
     from qualcode.exports.language import export_language
     from qualcode.services.codes import code_tree
+    from qualcode.services.privacy import codebook_parts, publish, writable_target
 
     store = store_from(ctx)
     lang = export_language(store, lang)
@@ -121,8 +130,19 @@ def export_command(
     if output is None:
         typer.echo(codebook_text(codes, fmt.value, title, lang), nl=False)
         return
-    write_codebook(store, codes, fmt.value, output, title=title, lang=lang, force=force)
-    echo(_("Wrote {path}.").format(path=output))
+    what = "codebook"  # not translated: the export log's name for it
+    if fmt in (ExportFormat.yaml, ExportFormat.qdc):  # for loading again: never altered
+        write_codebook(store, codes, fmt.value, output, title=title, lang=lang, force=force)
+        echo(_("Wrote {path}.").format(path=output))
+        raw_export_note(store, output, what)
+        return
+    target = output
+    writable_target(target, force=force)  # before a review file is written beside it
+    result = publish(store, codebook_parts(codes, title), target, lambda _checked: write_codebook(
+        store, codes, fmt.value, target, title=title, lang=lang, force=force), what=what,
+        accept=accept)
+    echo(_("Wrote {path}.").format(path=target))
+    gate_notes(result)
 
 
 @app.command("import", help=N_("Import a REFI-QDA codebook (.qdc) from MAXQDA, ATLAS.ti, NVivo "

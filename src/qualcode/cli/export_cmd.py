@@ -9,6 +9,7 @@ import typer
 
 from qualcode.cli.context import echo, note, progress_line, store_from
 from qualcode.cli.options import (
+    AcceptOption,
     CoderFilterOption,
     ExportLanguageOption,
     ForceOption,
@@ -26,10 +27,6 @@ if TYPE_CHECKING:
     from qualcode.services.privacy import GateResult
 
 MatrixOutput = output_option(N_("File to write: .csv, .xlsx, .png or .svg."))
-
-AcceptOption = Annotated[Path | None, typer.Option(
-    "--accept", help=N_("The reviewed privacy review file: its findings are accepted and "
-                        "recorded in the export log."))]
 
 export_app = typer.Typer(help=N_("Export the project for other programs and for analysis."),
                          no_args_is_help=True)
@@ -107,12 +104,22 @@ def gate_notes(result: GateResult, replaced: int = 0) -> None:
                       len(result.accepted)).format(n=len(result.accepted)))
 
 
-def raw_export_note(store: Store, target: Path, what: str) -> None:
-    """Raw exchange is never altered; its findings are counted and the export logged."""
+def raw_export_note(store: Store, target: Path, what: str, *, working: bool = False) -> None:
+    """Raw exchange is never altered; its findings are counted and the export logged.
+
+    ``working``: a table for the team's own work (agreement figures, disagreements), which
+    is not meant for publication either.
+    """
     from qualcode.services.privacy import check_raw_export
 
     count = check_raw_export(store, target, what)
-    if count:
+    if count and working:
+        note(ngettext("Warning: {path} holds {n} passage that may identify a person; working "
+                      "tables are not for publication (qualcode privacy check --export {path}).",
+                      "Warning: {path} holds {n} passages that may identify a person; working "
+                      "tables are not for publication (qualcode privacy check --export {path}).",
+                      count).format(path=target, n=count))
+    elif count:
         note(ngettext("Warning: {path} holds {n} passage that may identify a person; raw "
                       "exchange files are not altered (qualcode privacy check --export {path}).",
                       "Warning: {path} holds {n} passages that may identify a person; raw "
@@ -165,11 +172,13 @@ def export_matrix(
     where: WhereOption = None,
     lang: ExportLanguageOption = None,
     force: ForceOption = False,
+    accept: AcceptOption = None,
 ) -> None:
     from qualcode.exports import matrix_files
     from qualcode.exports.files import default_path, write_with
     from qualcode.exports.language import export_language
     from qualcode.exports.matrices import MatrixFilter, cooccurrence, document_code_matrix
+    from qualcode.services.privacy import matrix_parts, publish, writable_target
 
     wanted = MatrixFilter(coder or [], where_pairs(where), semantics, window)
     store = store_from(ctx)
@@ -179,6 +188,7 @@ def export_matrix(
     if suffix not in ("csv", "xlsx", "png", "svg"):
         raise InvalidInput(_("{path}: the file must end in .csv, .xlsx, .png or .svg.").format(
             path=target))
+    writable_target(target, force=force)
     if kind == "cooccurrence":
         with progress_line() as progress:
             matrix = cooccurrence(store, wanted, jaccard=measure == "jaccard",
@@ -197,14 +207,24 @@ def export_matrix(
             value=kind))
     if suffix in ("png", "svg"):
         title, scale = matrix_files.matrix_words(kind, measure, _label(store, group_by), lang)
-        write_with(target, force, lambda p: matrix_files.write_heatmap(
-            p, rows, columns, values, title, diagonal_apart=kind == "cooccurrence", lang=lang,
-            scale=scale))
+
+        def write(_checked: GateResult) -> None:
+            write_with(target, force, lambda p: matrix_files.write_heatmap(
+                p, rows, columns, values, title, diagonal_apart=kind == "cooccurrence",
+                lang=lang, scale=scale))
     else:
-        write_with(target, force, lambda p: matrix_files.write_table(p, rows, columns, values,
-                                                                       suffix, lang=lang))
+        title = ""
+
+        def write(_checked: GateResult) -> None:
+            write_with(target, force, lambda p: matrix_files.write_table(
+                p, rows, columns, values, suffix, lang=lang))
+    # document names label the rows: the matrix is meant for publication, so it is gated
+    what = "matrix"  # not translated: the export log's name for it
+    result = publish(store, matrix_parts(rows, columns, title), target, write, what=what,
+                     accept=accept)
     echo(_("Wrote {path}: {rows} x {columns}.").format(path=target, rows=len(rows),
                                                        columns=len(columns)))
+    gate_notes(result)
 
 
 def _label(store, variable: str | None) -> str | None:  # type: ignore[no-untyped-def]

@@ -42,6 +42,9 @@ def output_option(help: str = N_("File to write; the format follows its ending."
 OutputOption = output_option()
 ForceOption = Annotated[bool, typer.Option(help=N_("Overwrite an existing file."))]
 JsonOption = Annotated[bool, typer.Option("--json", help=N_("Print JSON."))]
+AcceptOption = Annotated[Path | None, typer.Option(
+    "--accept", help=N_("The reviewed privacy review file: its findings are accepted and "
+                        "recorded in the export log."))]
 ExportLanguageOption = Annotated[str | None, typer.Option(
     "--lang", help=N_("Language of the words in the file: de or en (default: the project's "
                       "export language)."))]

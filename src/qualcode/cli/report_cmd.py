@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qualcode.cli.context import note, store_from
 from qualcode.cli.options import (
+    AcceptOption,
     BootstrapOption,
     CodersOption,
     DocumentsOption,
@@ -18,6 +19,9 @@ from qualcode.cli.options import (
     output_option,
 )
 from qualcode.i18n import N_, _
+
+if TYPE_CHECKING:
+    from qualcode.services.reports import WrittenReport
 
 report_app = typer.Typer(help=N_("Reports people read: agreement report, coding guide, project "
                                  "overview."),
@@ -46,15 +50,15 @@ def report_agreement(
     output: AgreementOutput = None,
     lang: LangOption = None,
     force: ForceOption = False,
+    accept: AcceptOption = None,
 ) -> None:
     from qualcode.agreement.results import Selection
     from qualcode.services.reports import write_agreement_report
 
     selection = Selection(comma_list(coders), unit, comma_list(documents),
                           bootstrap=bootstrap)
-    written = write_agreement_report(store_from(ctx), selection, output, language=lang,
-                                     force=force)
-    note(_("Wrote {path}.").format(path=written))
+    said(write_agreement_report(store_from(ctx), selection, output, language=lang,
+                                force=force, accept=accept))
 
 
 @report_app.command("codebook", help=N_("The coding guide (Mayring): definition, anchor example, "
@@ -67,14 +71,14 @@ def report_codebook(
     output: CodebookOutput = None,
     lang: LangOption = None,
     force: ForceOption = False,
+    accept: AcceptOption = None,
 ) -> None:
     from qualcode.agreement.results import Selection
     from qualcode.services.reports import write_codebook_report
 
     selection = Selection(comma_list(coders), unit) if coders else None
-    written = write_codebook_report(store_from(ctx), output, selection=selection,
-                                    language=lang, force=force)
-    note(_("Wrote {path}.").format(path=written))
+    said(write_codebook_report(store_from(ctx), output, selection=selection,
+                               language=lang, force=force, accept=accept))
 
 
 ProjectOutput = output_option(N_("File to write: .html or .docx (default: exports/…html)."))
@@ -87,11 +91,20 @@ def report_project(
     output: ProjectOutput = None,
     lang: LangOption = None,
     force: ForceOption = False,
+    accept: AcceptOption = None,
 ) -> None:
     from qualcode.services.reports import write_project_report
 
-    written = write_project_report(store_from(ctx), output, language=lang, force=force)
-    note(_("Wrote {path}.").format(path=written))
+    said(write_project_report(store_from(ctx), output, language=lang, force=force,
+                              accept=accept))
+
+
+def said(written: WrittenReport) -> None:
+    """The file written, and the privacy gate's counts (never what it found)."""
+    from qualcode.cli.export_cmd import gate_notes
+
+    note(_("Wrote {path}.").format(path=written.path))
+    gate_notes(written.gate)
 
 
 def anchor_command(

@@ -163,10 +163,12 @@ def example_blocks(shown: list[Example], weak: list[str], coders: list[str], lan
     columns = [w.gettext("Document"), w.gettext("Position"), w.gettext("Coded by"),
                w.gettext("Text")]
     for code in weak:
+        quoted = [e for e in shown if e.code == code]
         rows = [[e.document, f"[{e.start}, {e.end})", _who(e, coders, language), e.text]
-                for e in shown if e.code == code]
+                for e in quoted]
         if rows:
-            blocks += [Heading(code, level=2), Table(columns, rows)]
+            blocks += [Heading(code, level=2),
+                       Table(columns, rows, documents=[e.document for e in quoted])]
     return blocks
 
 

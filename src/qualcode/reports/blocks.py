@@ -18,6 +18,7 @@ class Heading:
 class Paragraph:
     text: str
     label: str = ""  # a bold lead-in, such as "Definition:"
+    document: str = ""  # the document its text quotes, if any (the privacy gate's marks)
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Table:
     # per row, a reading band ("good", "tentative", "poor" or "") that colours the row
     bands: list[str] = field(default_factory=list)
     caption: str = ""
+    # per row, the document the row quotes or names ("" or missing: none)
+    documents: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ def _marked(examples: list[Example], language: str) -> list[Paragraph]:
     return [Paragraph(w.gettext("“{text}” ({document}, [{start}, {end}))").format(
                 text=e.text, document=e.document, start=e.start, end=e.end),
             label=w.gettext("Anchor example marked by {coder}:").format(
-                coder=next(iter(e.coded_by))))
+                coder=next(iter(e.coded_by))), document=e.document)
             for e in examples]
 
 

@@ -2,8 +2,8 @@
 and the codings coders marked as anchor examples (Kodierleitfaden), pseudonymised as quote
 tables are.
 
-``released`` is the one place where the privacy gate (the profile's ``privacy``) is to be
-applied: every example of either report passes through it before a report shows it.
+The privacy gate checks them with everything else a report writes (``reports.gated``,
+``services.reports``): a report with an unresolved finding is not written.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def examples(store: Store, found: list[Disagreement], weak: list[str]) -> list[E
         for d in chosen[code]:
             text, _found = names.apply(excerpt(d.text))
             shown.append(Example(code, d.document, d.start, d.end, d.coded_by, text or ""))
-    return released(store, shown)
+    return shown
 
 
 def marked_anchors(store: Store) -> list[Example]:
@@ -66,11 +66,6 @@ def marked_anchors(store: Store) -> list[Example]:
                      names.apply(excerpt(text))[0] or "")
              for code, document, start, end, coder, text in rows]
     shown.sort(key=lambda e: (e.code, e.document, e.start, next(iter(e.coded_by))))
-    return released(store, shown)
-
-
-def released(store: Store, shown: list[Example]) -> list[Example]:
-    """The privacy gate's place: every example a report shows passes through here."""
     return shown
 
 

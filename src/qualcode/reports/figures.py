@@ -32,6 +32,13 @@ class Drawing:
     def __init__(self, figure: Any) -> None:
         self._figure = figure
 
+    def texts(self) -> list[str]:
+        """Every word the figure draws (title, axis and tick labels, legend), each once."""
+        from matplotlib.text import Text
+
+        drawn = (t.get_text() for t in self._figure.findobj(Text))
+        return list(dict.fromkeys(text for text in drawn if text.strip()))
+
     @cached_property
     def svg(self) -> str:
         # the metadata block names the date and matplotlib's web addresses: the same data

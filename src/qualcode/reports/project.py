@@ -138,7 +138,8 @@ def document_blocks(data: ProjectData, language: str) -> list[Table]:
                              for v in data.profile.document_list], str(per_document[d])]
             for n, (d, name) in enumerate(data.documents, 1)]
     blocks.append(Table(["#", w.gettext("Document"), *listed, w.gettext("Codings")], rows,
-                        caption=w.gettext("Documents in interview order")))
+                        caption=w.gettext("Documents in interview order"),
+                        documents=[name for _d, name in data.documents]))
     return blocks
 
 
@@ -217,15 +218,16 @@ def saturation_blocks(data: ProjectData, language: str) -> list[Paragraph | Figu
     drawing = saturation_curve(new, w.gettext("New codes per document, in interview order"),
                                 w.gettext("Document (number in the list above)"),
                                 w.gettext("New codes"), w.gettext("Codes so far"))
-    rows = [[str(n), data.documents[n - 1][1], str(count)]
-            for n, count in enumerate(new, 1) if count]
+    brought = [(n, data.documents[n - 1][1], count) for n, count in enumerate(new, 1) if count]
+    rows = [[str(n), name, str(count)] for n, name, count in brought]
     return [Paragraph(w.gettext(
         "{codes} codes were used in all; the last code used for the first time appeared in "
         "document {last} of {documents}.").format(codes=used, last=last,
                                                  documents=len(data.documents))),
         Figure(drawing, w.gettext("Figure: saturation curve")),
         Table(["#", w.gettext("Document"), w.gettext("New codes")], rows,
-              caption=w.gettext("Documents that brought new codes"))]
+              caption=w.gettext("Documents that brought new codes"),
+              documents=[name for _n, name, _count in brought])]
 
 
 def change_blocks(data: ProjectData, language: str) -> list[Paragraph | Figure | Table]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +40,9 @@ from qualcode.privacy.review import accepted_keys, review_path, write_review
 from qualcode.profile.stored import profile_in
 from qualcode.store import Store, audit
 from qualcode.store.lookup import current_version, find_document
+
+if TYPE_CHECKING:
+    from qualcode.codebook.tree import CodeInfo
 
 SETTINGS_KEY = "privacy"
 EXPORT_ACTION = "export"  # not translated: the audit log's action name
@@ -278,12 +281,16 @@ def record_export(store: Store, target: Path, what: str, result: GateResult | No
         batch=audit.new_batch(), before=None, after=json.dumps(entry, ensure_ascii=False))))
 
 
-def publish(store: Store, parts: Iterable[Part], target: Path, write: Callable[[Path], Any],
-            *, what: str, accept: Path | None = None,
+def publish(store: Store, parts: Iterable[Part], target: Path,
+            write: Callable[[GateResult], Any], *, what: str, accept: Path | None = None,
             shown: list[tuple[str, str]] | None = None) -> GateResult:
-    """The one call for a report: gate the texts, write the file, log the export."""
+    """The one call for a file meant for publication: gate the texts, write, log the export.
+
+    ``write`` gets the gate's result (a report notes the unresolved count when the gate only
+    warned) and writes ``target``: atomically, refusing what exists unless asked.
+    """
     result = gate(store, parts, target, accept=accept, shown=shown)
-    write(target)  # the caller's writer: atomic, refusing what exists unless asked
+    write(result)
     record_export(store, target, what, result)
     return result
 
@@ -345,6 +352,25 @@ def quote_parts(table: QuoteTable, title: str) -> list[Part]:
                 seen.add((column, value))
                 parts.append(Part(quote.document, f"row {row}, {column}", value))
     return parts
+
+
+def matrix_parts(rows: list[str], columns: list[str], title: str = "") -> list[Part]:
+    """A matrix's labels (document names, group values, codes) and the picture's title."""
+    parts = [Part("", "title", title)]
+    parts += [Part("", f"column {n}", name) for n, name in enumerate(columns, start=1)]
+    parts += [Part("", f"row {n}", name) for n, name in enumerate(rows, start=1)]
+    return [part for part in parts if part.text]
+
+
+def codebook_parts(codes: Iterable[CodeInfo], title: str | None) -> list[Part]:
+    """What a codebook file for people (Markdown, Word) shows: title, paths, definitions and
+    anchor examples."""
+    parts = [Part("", "title", title or "")]
+    for n, code in enumerate(codes, start=1):
+        parts += [Part("", f"code {n}, {field}", value or "") for field, value in
+                  (("path", code.path), ("definition", code.definition),
+                   ("anchor", code.anchor_example))]
+    return [part for part in parts if part.text]
 
 
 def replacement_notes(table: QuoteTable) -> list[dict[str, Any]]:
