@@ -142,6 +142,10 @@ def downgrade() -> None:
                              "VALUES (:k, '{}', :t)"), {"k": SETTINGS_KEY,
                                                        "t": datetime.now(UTC)})
     _write_settings(conn, data)
+    if conn.dialect.name == "postgresql":  # a team store's policies name the column
+        for policy in ("qualcode_read", "qualcode_own", "qualcode_review", "qualcode_lead"):
+            conn.execute(sa.text(f"DROP POLICY IF EXISTS {policy} ON suggestion_models"))
+        conn.execute(sa.text("ALTER TABLE suggestion_models DISABLE ROW LEVEL SECURITY"))
     op.drop_index(op.f("ix_privacy_quiet_passages_coder_id"), table_name="privacy_quiet_passages")
     op.drop_table("privacy_quiet_passages")
     op.drop_index(op.f("ix_privacy_stop_names_coder_id"), table_name="privacy_stop_names")
