@@ -64,7 +64,7 @@ CoderOption = Annotated[str | None, typer.Option(
     help=N_("The coder the entry belongs to (on a team store always yourself)."))]
 
 
-@privacy_app.command("stop-list", help=N_(
+@privacy_app.command("stop-list", help=N_(  # not translated: a command name
     "The names every check finds, with who added them."))
 def show_stop_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     from qualcode.services.privacy import stop_entries
@@ -102,7 +102,7 @@ def unstop(ctx: typer.Context,
     echo(_("Took the name off the stop list."))
 
 
-@privacy_app.command("not-identifying", help=N_(
+@privacy_app.command("not-identifying", help=N_(  # not translated: a command name
     "Mark a passage of a document as identifying nobody: its words are quiet there."))
 def not_identifying(
     ctx: typer.Context,
