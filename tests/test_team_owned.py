@@ -15,9 +15,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import text
 
-from qualcode.errors import NotAllowed
+from qualcode.errors import NotAllowed, UserError
 from qualcode.services import team
 from qualcode.services.privacy import (
     add_to_stop_list,
@@ -398,5 +400,24 @@ def test_a_single_user_sqlite_store_behaves_as_before(tmp_path: Path) -> None:
         removed = qualcode("privacy", "unstop", "frau dr. yılmaz", db=db)
         assert removed.code == 0, removed.err
         assert stop_list(store) == ["Jörg Strauß"]
+    finally:
+        store.close()
+
+
+@pytest.mark.fuzz
+@given(name=st.text(max_size=260))
+def test_any_stop_name_is_added_or_refused_in_one_sentence(sqlite_url: str, name: str) -> None:
+    store = open_store(sqlite_url)
+    try:
+        before = dump(store, "privacy_stop_names", "coders", "audit_log")
+        try:
+            added = add_to_stop_list(store, name, actor="anna")
+        except UserError as exc:
+            assert "\n" not in str(exc)
+            assert dump(store, "privacy_stop_names", "coders", "audit_log") == before
+        else:
+            listed = [n.casefold() for n in stop_list(store)]
+            assert " ".join(name.split()).casefold() in listed
+            assert added == (len(listed) > len(before["privacy_stop_names"]))
     finally:
         store.close()
