@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput, NotAllowed, NotFound
@@ -248,19 +248,17 @@ class _Meta:
 def _meta(session: Session, coder: str | None) -> _Meta | None:
     """The model ``coder`` uses: their own newest, else the project's, else the newest one
     this connection may read."""
-    query = (select(SuggestionModel.id, SuggestionModel.unit, SuggestionModel.coders,
-                    SuggestionModel.codings_version, SuggestionModel.created_at, Coder.name)
-             .outerjoin(Coder, Coder.id == SuggestionModel.coder_id)
-             .order_by(SuggestionModel.id.desc()).limit(1))
-    choices = [SuggestionModel.coder_id.is_(None), None]
-    if coder:
-        choices.insert(0, Coder.name == coder)
-    for choice in choices:
-        found = session.execute(query if choice is None else query.where(choice)).first()
-        if found is not None:
-            return _Meta(found.id, found.unit, json.loads(found.coders), found.codings_version,
-                         str(found.created_at)[:19], found.name)
-    return None
+    preference = case((Coder.name == (coder or ""), 0),
+                      (SuggestionModel.coder_id.is_(None), 1), else_=2)
+    found = session.execute(
+        select(SuggestionModel.id, SuggestionModel.unit, SuggestionModel.coders,
+               SuggestionModel.codings_version, SuggestionModel.created_at, Coder.name)
+        .outerjoin(Coder, Coder.id == SuggestionModel.coder_id)
+        .order_by(preference, SuggestionModel.id.desc()).limit(1)).first()
+    if found is None:
+        return None
+    return _Meta(found.id, found.unit, json.loads(found.coders), found.codings_version,
+                 str(found.created_at)[:19], found.name)
 
 
 def _is_stale(session: Session, meta: _Meta) -> bool:
