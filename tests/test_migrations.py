@@ -129,7 +129,11 @@ def test_checks_without_in_lists_keep_data_indexes_and_rules(tmp_path: Path) -> 
 
         later = {("table", "project_settings"),  # added by 0006, 0007, 0009: after the
                  ("table", "team_members"), ("index", "ix_coders_login"),  # revision tested
-                 ("table", "suggestion_models"), ("table", "suggestion_dismissals")}
+                 ("table", "suggestion_models"), ("table", "suggestion_dismissals"),
+                 ("table", "privacy_stop_names"), ("table", "privacy_quiet_passages"),
+                 ("index", "ix_suggestion_models_coder_id"),  # and 0010
+                 ("index", "ix_privacy_stop_names_coder_id"),
+                 ("index", "ix_privacy_quiet_passages_coder_id")}
         assert schema(old) == schema(new) - later
         tables = " ".join(sql for (sql,) in old.execute(
             "SELECT sql FROM sqlite_master WHERE type = 'table'") if sql)

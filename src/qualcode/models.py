@@ -316,11 +316,15 @@ class SuggestionModel(Base):
     ``codings_version`` fingerprints the codings (and dismissals) it was trained on: when they
     change, the model is stale. ``weights`` holds numpy arrays (``np.savez``, no pickles);
     ``figures`` the cross-validated precision, recall, F1 and kappa per code, as JSON.
+    ``coder_id`` is the coder who trained it (on a team store the login's own coder); null
+    for the project's model (trained without a coder, or before models had owners).
     """
 
     __tablename__ = "suggestion_models"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    coder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coders.id", ondelete="CASCADE"), index=True)
     unit: Mapped[str] = mapped_column(String(10))
     coders: Mapped[str] = mapped_column(Text)  # JSON list of coder names
     filters: Mapped[str] = mapped_column(Text)  # JSON {variable: [values]}
@@ -347,4 +351,35 @@ class SuggestionDismissal(Base):
     )
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PrivacyStopName(Base):
+    """A name the project's privacy checks always find (the stop list), with who added it.
+
+    ``coder_id`` is the coder who added it (null: added before names had owners, or without
+    a coder); on a team store a coder adds and removes only their own names, everyone reads.
+    """
+
+    __tablename__ = "privacy_stop_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    coder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coders.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PrivacyQuietPassage(Base):
+    """A passage of a document a coder marked "not identifying": its words are quiet in that
+    document's checks. Keeps a hash of the passage, never its text."""
+
+    __tablename__ = "privacy_quiet_passages"
+    __table_args__ = (UniqueConstraint("document_id", "passage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    passage: Mapped[str] = mapped_column(String(64))
+    coder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coders.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -60,6 +60,63 @@ def check(
     note(ngettext("{n} finding.", "{n} findings.", len(findings)).format(n=len(findings)))
 
 
+CoderOption = Annotated[str | None, typer.Option(
+    help=N_("The coder the entry belongs to (on a team store always yourself)."))]
+
+
+@privacy_app.command("stop-list", help=N_(  # not translated: a command name
+    "The names every check finds, with who added them."))
+def show_stop_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    from qualcode.services.privacy import stop_entries
+
+    entries = stop_entries(store_from(ctx))
+    if json_output:
+        print_json(entries)
+        return
+    for entry in entries:
+        echo(f"{entry.name}  ({entry.coder or '-'}, {entry.added_at[:10]})")
+    note(ngettext("{n} name on the stop list.", "{n} names on the stop list.", len(entries))
+         .format(n=len(entries)))
+
+
+@privacy_app.command("stop", help=N_("Add a name to the stop list: every check finds it."))
+def stop(ctx: typer.Context,
+         name: Annotated[str, typer.Argument(help=N_("The name, e.g. a person's."))],
+         coder: CoderOption = None) -> None:
+    from qualcode.services.privacy import add_to_stop_list
+
+    if add_to_stop_list(store_from(ctx), name, actor=coder):
+        echo(_("Added the name to the stop list."))
+    else:
+        echo(_("The name is on the stop list already."))
+
+
+@privacy_app.command("unstop", help=N_(
+    "Take a name off the stop list (on a team store: one you added)."))
+def unstop(ctx: typer.Context,
+           name: Annotated[str, typer.Argument(help=N_("The name as listed."))],
+           coder: CoderOption = None) -> None:
+    from qualcode.services.privacy import remove_from_stop_list
+
+    remove_from_stop_list(store_from(ctx), name, actor=coder)
+    echo(_("Took the name off the stop list."))
+
+
+@privacy_app.command("not-identifying", help=N_(  # not translated: a command name
+    "Mark a passage of a document as identifying nobody: its words are quiet there."))
+def not_identifying(
+    ctx: typer.Context,
+    document: Annotated[str, typer.Option(help=N_("The document."))],
+    start: Annotated[int, typer.Option(help=N_("First code point of the passage."))],
+    end: Annotated[int, typer.Option(help=N_("Code point after the passage."))],
+    coder: CoderOption = None,
+) -> None:
+    from qualcode.services.privacy import mark_not_identifying
+
+    mark_not_identifying(store_from(ctx), document, start, end, actor=coder)
+    echo(_("Marked the passage as not identifying."))
+
+
 @exports_app.command("log", help=N_(
     "Every file that left the project: when, by whom, what, its SHA-256, what was accepted."))
 def exports_log(ctx: typer.Context, json_output: JsonOption = False) -> None:

@@ -35,16 +35,20 @@ def train_command(
     unit: UnitOption = "turn",  # not translated: a unit name
     folds: FoldsOption = 5,
     seed: SeedOption = 1,
+    owner: Annotated[str | None, typer.Option(
+        "--coder", help=N_("The coder the model belongs to (default: the project; on a team "
+                           "store always yourself)."))] = None,
     json_output: JsonOption = False,
 ) -> None:
-    from qualcode.services.suggestions import train
+    from qualcode.services.suggestions import machine_coder, train
 
-    learnt = train(store_from(ctx), comma_list(coders), variables=where_pairs(where), unit=unit,
-                   folds=folds, seed=seed)
+    store = store_from(ctx)
+    learnt = train(store, comma_list(coders), variables=where_pairs(where), unit=unit,
+                   folds=folds, seed=seed, owner=owner)
     _report(learnt, json_output)
     if not json_output:
-        echo(_("Stored the model ({seconds:.1f} s); 'qualcode suggest apply --into machine' "
-               "codes with it.").format(seconds=learnt.seconds))
+        echo(_("Stored the model ({seconds:.1f} s); 'qualcode suggest apply --into {coder}' "
+               "codes with it.").format(seconds=learnt.seconds, coder=machine_coder(store)))
 
 
 @app.command("evaluate", help=N_(
@@ -96,19 +100,24 @@ def _f(value: float | None) -> str:
     "Code the selected units as a separate coder (one undoable batch, confidence per coding)."))
 def apply_command(
     ctx: typer.Context,
-    into: Annotated[str, typer.Option(help=N_("The coder the suggestions are coded as."))],
+    into: Annotated[str | None, typer.Option(help=N_(
+        "The coder the suggestions are coded as (default: machine; on a team store "
+        "LOGIN:machine, a machine coder of your own)."))] = None,
     where: WhereOption = None,
     document: DocumentOption = None,
     unit: Annotated[str | None, typer.Option(
         help=N_("sentence, turn or document (default: the unit the model learnt on)."))] = None,
     min_kappa: Annotated[float, typer.Option(
         help=N_("Suggest only codes whose cross-validated kappa reaches this."))] = 0.6,
+    owner: Annotated[str | None, typer.Option(
+        "--coder", help=N_("Use this coder's model (default: the project's; on a team store "
+                           "always your own)."))] = None,
     json_output: JsonOption = False,
 ) -> None:
     from qualcode.services.suggestions import apply
 
     applied = apply(store_from(ctx), into, variables=where_pairs(where), documents=document,
-                    unit=unit, min_kappa=min_kappa)
+                    unit=unit, min_kappa=min_kappa, coder=owner)
     if json_output:
         print_json(applied)
         return
@@ -137,13 +146,15 @@ def next_command(
     json_output: JsonOption = False,
 ) -> None:
     from qualcode.services.suggestions import model_info, next_unit
+    from qualcode.services.team import acting_coder
 
     store = store_from(ctx)
+    coder = acting_coder(store, coder) or coder
     found = next_unit(store, coder, variables=where_pairs(where), documents=document)
     if json_output:
         print_json(found)
         return
-    info = model_info(store)
+    info = model_info(store, coder)
     if info is not None and info.stale:
         note(_("Note: the codings changed since the model was trained; it is stale "
                "('qualcode suggest train' again)."))

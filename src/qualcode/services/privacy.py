@@ -19,17 +19,18 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcode.errors import InvalidInput, UserError
+from qualcode.errors import InvalidInput, NotAllowed, NotFound, UserError
 from qualcode.exports.quotes import QuoteFilter, QuoteTable, attribution, consent_lists
 from qualcode.i18n import _, ngettext
 from qualcode.models import (
     AuditEntry,
+    Coder,
     Coding,
     Document,
     DocumentVariable,
-    ProjectSetting,
+    PrivacyQuietPassage,
+    PrivacyStopName,
     Speaker,
-    utcnow,
 )
 from qualcode.privacy.attributions import Attributed, linkage, rare_combinations
 from qualcode.privacy.check import Checker
@@ -39,12 +40,11 @@ from qualcode.privacy.names import NameFinder
 from qualcode.privacy.review import accepted_keys, review_path, write_review
 from qualcode.profile.stored import profile_in
 from qualcode.store import Store, audit
-from qualcode.store.lookup import current_version, find_document
+from qualcode.store.lookup import current_version, find_coder, find_document
 
 if TYPE_CHECKING:
     from qualcode.codebook.tree import CodeInfo
 
-SETTINGS_KEY = "privacy"
 EXPORT_ACTION = "export"  # not translated: the audit log's action name
 MAX_STOP_NAME = 200
 
@@ -87,78 +87,137 @@ def current_user() -> str:
         return "unknown"  # not translated: stored as the actor
 
 
-# --- settings: stop list and passages marked "not identifying" -------------------------
+# --- the stop list and passages marked "not identifying": rows owned by their coder ---------
 
-def _settings(session: Session) -> dict[str, Any]:
-    row = session.get(ProjectSetting, SETTINGS_KEY)
-    data = json.loads(row.value) if row is not None else {}
-    data.setdefault("stop_list", [])
-    data.setdefault("not_identifying", [])
-    return data
-
-
-def _save_settings(session: Session, data: dict[str, Any], actor: str) -> None:
-    value = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    row = session.get(ProjectSetting, SETTINGS_KEY)
-    before = row.value if row is not None else None
-    if row is None:
-        session.add(ProjectSetting(key=SETTINGS_KEY, value=value, updated_at=utcnow()))
-    else:
-        row.value, row.updated_at = value, utcnow()
-    session.add(AuditEntry(actor=actor, action="privacy", entity="project_settings",
-                           entity_id=None, batch=audit.new_batch(), before=before, after=value))
+@dataclass(frozen=True)
+class StopName:
+    name: str
+    coder: str | None  # who added it; None: from before names had owners
+    added_at: str
 
 
 def stop_list(store: Store) -> list[str]:
     with store.read() as session:
-        return list(_settings(session)["stop_list"])
+        return _stop_names(session)
 
 
-def add_to_stop_list(store: Store, name: str, *, actor: str) -> bool:
-    """Add a name every check then finds; False when it was listed already."""
+def stop_entries(store: Store) -> list[StopName]:
+    """The stop list with who added each name and when."""
+    with store.read() as session:
+        rows = session.execute(select(PrivacyStopName.name, Coder.name, PrivacyStopName.created_at)
+                               .outerjoin(Coder, Coder.id == PrivacyStopName.coder_id)
+                               .order_by(PrivacyStopName.id)).all()
+    return [StopName(name, coder, _iso(at)) for name, coder, at in rows]
+
+
+def _stop_names(session: Session) -> list[str]:
+    return list(session.scalars(select(PrivacyStopName.name).order_by(PrivacyStopName.id)))
+
+
+def _owner(store: Store, coder: str | None) -> str | None:
+    """The coder a mark belongs to: on a team store always the login's own."""
+    from qualcode.services.team import acting_coder
+
+    return acting_coder(store, coder)
+
+
+def _bound(store: Store) -> bool:
+    """A team member whose rows are only their own (a lead's are everyone's)."""
+    who = store.identity()
+    return who.member and who.role != "lead"
+
+
+def _owner_id(session: Session, coder: str | None) -> int | None:
+    return find_coder(session, coder, create=True).id if coder else None
+
+
+def _logged(session: Session, row: PrivacyStopName | PrivacyQuietPassage, action: str,
+            actor: str) -> None:
+    shown = audit.snapshot(row)
+    audit.record(session, actor=actor, action=action, obj=row,
+                 before=shown if action == "remove" else None,
+                 after=shown if action == "add" else None, batch=audit.new_batch())
+
+
+def add_to_stop_list(store: Store, name: str, *, actor: str | None) -> bool:
+    """Add a name every check then finds, as coder ``actor``; False when it was listed
+    already (by anyone)."""
     name = " ".join(name.split())
     if not name or len(name) > MAX_STOP_NAME:
         raise InvalidInput(_("A name for the stop list must have 1 to {n} characters.")
                            .format(n=MAX_STOP_NAME))
+    coder = _owner(store, actor)
 
     def work(session: Session) -> bool:
-        data = _settings(session)
-        if name.casefold() in {n.casefold() for n in data["stop_list"]}:
+        if name.casefold() in {n.casefold() for n in _stop_names(session)}:
             return False
-        data["stop_list"].append(name)
-        _save_settings(session, data, actor)
+        row = PrivacyStopName(name=name, coder_id=_owner_id(session, coder))
+        session.add(row)
+        session.flush()
+        _logged(session, row, "add", coder or current_user())
         return True
     return store.run_write(work)
 
 
+def remove_from_stop_list(store: Store, name: str, *, actor: str | None) -> None:
+    """Take a name off the stop list; on a team store a coder removes only their own."""
+    coder = _owner(store, actor)
+    wanted = " ".join(name.split()).casefold()
+
+    def work(session: Session) -> None:
+        found = [row for row in session.scalars(select(PrivacyStopName))
+                 if row.name.casefold() == wanted]
+        if not found:
+            raise NotFound(_("That name is not on the stop list."))
+        if _bound(store) and found[0].coder_id != _owner_id(session, coder):
+            raise NotAllowed(_("You may only remove names you added to the stop list "
+                               "yourself."))
+        _logged(session, found[0], "remove", coder or current_user())
+        session.delete(found[0])
+    store.run_write(work)
+
+
 def mark_not_identifying(store: Store, document: str, start: int, end: int, *,
-                         actor: str) -> None:
-    """Mark [start, end) of the document's current text as identifying nobody.
+                         actor: str | None) -> None:
+    """Mark [start, end) of the document's current text as identifying nobody, as coder
+    ``actor``.
 
     The mark keeps a hash of the passage, not its text: the same words are then quiet in this
     document's checks and in exports quoting it.
     """
+    coder = _owner(store, actor)
+
     def work(session: Session) -> None:
         found = find_document(session, document)
         text = current_version(session, found.id).text
         if not 0 <= start < end <= len(text):
             raise InvalidInput(_("The passage [{start}, {end}) is not within the document.")
                                .format(start=start, end=end))
-        data = _settings(session)
-        mark = {"document": found.name, "passage": passage_hash(text[start:end])}
-        if mark not in data["not_identifying"]:
-            data["not_identifying"].append(mark)
-            _save_settings(session, data, actor)
+        passage = passage_hash(text[start:end])
+        if session.scalar(select(PrivacyQuietPassage.id).where(
+                PrivacyQuietPassage.document_id == found.id,
+                PrivacyQuietPassage.passage == passage)) is not None:
+            return
+        row = PrivacyQuietPassage(document_id=found.id, passage=passage,
+                                  coder_id=_owner_id(session, coder))
+        session.add(row)
+        session.flush()
+        _logged(session, row, "add", coder or current_user())
     store.run_write(work)
+
+
+def _quiet_passages(session: Session) -> set[tuple[str, str]]:
+    return {(name, passage) for name, passage in session.execute(
+        select(Document.name, PrivacyQuietPassage.passage)
+        .join(Document, Document.id == PrivacyQuietPassage.document_id))}
 
 
 # --- checks -------------------------------------------------------------------------------
 
 def checker_in(session: Session) -> Checker:
     refusing, agreeing = consent_lists(session)
-    data = _settings(session)
-    quiet = {(m["document"], m["passage"]) for m in data["not_identifying"]}
-    return Checker(NameFinder(refusing, agreeing, list(data["stop_list"])), quiet)
+    return Checker(NameFinder(refusing, agreeing, _stop_names(session)),
+                   _quiet_passages(session))
 
 
 def study_attributions(session: Session) -> list[Attributed]:

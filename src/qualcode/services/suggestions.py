@@ -1,5 +1,10 @@
 """Code suggestions: train, evaluate, apply as a coder, the next unit to code, and the TUI's
-suggestions for one unit (accept, dismiss). See docs/suggestions.md."""
+suggestions for one unit (accept, dismiss). See docs/suggestions.md.
+
+A model belongs to the coder who trained it (on a team store the login's own coder), or to
+the project (no owner). A coder is served their own newest model, else the project's, else
+the newest one they may read (on a team store row-level security hides other coders' models
+from coders)."""
 
 from __future__ import annotations
 
@@ -11,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, select
 from sqlalchemy.orm import Session
 
-from qualcode.errors import InvalidInput, NotFound
+from qualcode.errors import InvalidInput, NotAllowed, NotFound
 from qualcode.i18n import _
 from qualcode.models import (
     Code,
@@ -90,6 +95,7 @@ class ModelInfo:
     stale: bool
     created_at: str
     codes: list[CodeFigures] = field(default_factory=list)
+    owner: str | None = None  # the coder who trained it; None: the project's model
 
 
 @dataclass(frozen=True)
@@ -123,13 +129,18 @@ def evaluate(store: Store, coders: list[str], *, variables: dict[str, list[str]]
 
 def train(store: Store, coders: list[str], *, variables: dict[str, list[str]] | None = None,
           unit: str = DEFAULT_UNIT, folds: int = DEFAULT_FOLDS,
-          seed: int = DEFAULT_SEED) -> Learnt:
-    """Learn one model per code from the coders' codings and store it (replacing the last)."""
-    return _learn(store, coders, variables or {}, unit, folds, seed, keep=True)
+          seed: int = DEFAULT_SEED, owner: str | None = None) -> Learnt:
+    """Learn one model per code from the coders' codings and store it as ``owner``'s
+    (replacing their last; None: the project's). On a team store the owner is always the
+    login's own coder."""
+    from qualcode.services.team import acting_coder
+
+    owner = acting_coder(store, owner)
+    return _learn(store, coders, variables or {}, unit, folds, seed, keep=True, owner=owner)
 
 
 def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], unit: str,
-           folds: int, seed: int, *, keep: bool) -> Learnt:
+           folds: int, seed: int, *, keep: bool, owner: str | None = None) -> Learnt:
     from qualcode.suggestions.evaluation import (
         code_figures,
         document_folds,
@@ -170,7 +181,7 @@ def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], uni
         weights, intercepts = fit_codes(features, data.labels, seed, columns)
         model = TrainedModel(featurizer, np.asarray([code_ids[c] for c in columns]), weights,
                              intercepts)
-        model_id = _store_model(store, result, variables, fingerprint, model)
+        model_id = _store_model(store, result, variables, fingerprint, model, owner)
     return Learnt(**{**vars(result), "model_id": model_id,
                      "seconds": round(time.perf_counter() - began, 2)})
 
@@ -192,14 +203,17 @@ def _code_reasons(labels: np.ndarray, groups: np.ndarray, paths: list[str]
 
 
 def _store_model(store: Store, result: Learnt, variables: dict[str, list[str]],
-                 fingerprint: str, model: TrainedModel) -> int:
+                 fingerprint: str, model: TrainedModel, owner: str | None) -> int:
     row = SuggestionModel(unit=result.unit, coders=json.dumps(result.coders, ensure_ascii=False),
                           filters=json.dumps(variables, ensure_ascii=False), seed=result.seed,
                           codings_version=fingerprint, units=result.units,
                           figures=json.dumps([vars(f) for f in result.codes], ensure_ascii=False),
                           weights=model.to_bytes())
     with store.write() as session:
-        session.execute(delete(SuggestionModel))
+        row.coder_id = find_coder(session, owner, create=True).id if owner else None
+        session.execute(delete(SuggestionModel).where(
+            SuggestionModel.coder_id == row.coder_id if owner
+            else SuggestionModel.coder_id.is_(None)))
         session.add(row)
         session.flush()
         return row.id
@@ -228,17 +242,23 @@ class _Meta:
     coders: list[str]
     codings_version: str
     created_at: str
+    owner: str | None
 
 
-def _meta(session: Session) -> _Meta | None:
+def _meta(session: Session, coder: str | None) -> _Meta | None:
+    """The model ``coder`` uses: their own newest, else the project's, else the newest one
+    this connection may read."""
+    preference = case((Coder.name == (coder or ""), 0),
+                      (SuggestionModel.coder_id.is_(None), 1), else_=2)
     found = session.execute(
         select(SuggestionModel.id, SuggestionModel.unit, SuggestionModel.coders,
-               SuggestionModel.codings_version, SuggestionModel.created_at)
-        .order_by(SuggestionModel.id.desc()).limit(1)).first()
+               SuggestionModel.codings_version, SuggestionModel.created_at, Coder.name)
+        .outerjoin(Coder, Coder.id == SuggestionModel.coder_id)
+        .order_by(preference, SuggestionModel.id.desc()).limit(1)).first()
     if found is None:
         return None
     return _Meta(found.id, found.unit, json.loads(found.coders), found.codings_version,
-                 str(found.created_at)[:19])
+                 str(found.created_at)[:19], found.name)
 
 
 def _is_stale(session: Session, meta: _Meta) -> bool:
@@ -250,20 +270,21 @@ def _figures(text: str) -> list[CodeFigures]:
     return [CodeFigures(**f) for f in json.loads(text)]
 
 
-def model_info(store: Store) -> ModelInfo | None:
-    """The stored model, and whether the codings it learnt from changed since (stale)."""
+def model_info(store: Store, coder: str | None = None) -> ModelInfo | None:
+    """The model ``coder`` uses (see _meta), and whether the codings it learnt from changed
+    since (stale)."""
     with store.read() as session:
-        meta = _meta(session)
+        meta = _meta(session, coder)
         if meta is None:
             return None
         figures = session.scalar(select(SuggestionModel.figures)
                                  .where(SuggestionModel.id == meta.id))
         return ModelInfo(meta.id, meta.unit, meta.coders, _is_stale(session, meta),
-                         meta.created_at, _figures(figures or "[]"))
+                         meta.created_at, _figures(figures or "[]"), meta.owner)
 
 
-def _loaded(store: Store, session: Session) -> tuple[_Meta, _Loaded]:
-    meta = _meta(session)
+def _loaded(store: Store, session: Session, coder: str | None) -> tuple[_Meta, _Loaded]:
+    meta = _meta(session, coder)
     if meta is None:
         raise NotFound(_("No suggestion model is trained yet; run 'qualcode suggest train "
                          "--from CODER' first."))
@@ -306,12 +327,39 @@ def _usable(loaded: _Loaded, min_kappa: float | None) -> tuple[list[int], list[S
 
 # -- applying as a coder ----------------------------------------------------------------------
 
-def apply(store: Store, into: str, *, variables: dict[str, list[str]] | None = None,
-          documents: list[str] | None = None, unit: str | None = None,
-          min_kappa: float = DEFAULT_MIN_KAPPA) -> Applied:
-    """Code the selected units as coder ``into``: one undoable batch, confidence in the memo."""
+def machine_coder(store: Store) -> str:
+    """The coder suggestions go into by default: ``machine``, on a team store
+    ``<login>:machine`` (a machine coder belongs to the login that made it)."""
+    who = store.identity()
+    return f"{who.login}:machine" if who.member else "machine"  # not translated: a coder name
+
+
+def _check_into(store: Store, into: str) -> None:
+    """On a team store a coder or reviewer applies only into a machine coder of their own."""
+    who = store.identity()
+    if not who.member or who.role == "lead":
+        return
     with store.read() as session:
-        row, loaded = _loaded(store, session)
+        owner = session.execute(select(Coder.login).where(Coder.name == into)).first()
+    mine = owner[0] == who.login if owner else into.startswith(f"{who.login}:")
+    if not mine or into == who.coder:
+        raise NotAllowed(_("On this team store suggestions go only into a machine coder of "
+                           "your own, such as {coder}.").format(coder=machine_coder(store)))
+
+
+def apply(store: Store, into: str | None = None, *,
+          variables: dict[str, list[str]] | None = None,
+          documents: list[str] | None = None, unit: str | None = None,
+          min_kappa: float = DEFAULT_MIN_KAPPA, coder: str | None = None) -> Applied:
+    """Code the selected units as coder ``into`` (default: machine_coder) with ``coder``'s
+    model (on a team store the login's): one undoable batch, confidence in the memo."""
+    from qualcode.services.team import acting_coder
+
+    into = (into or "").strip() or machine_coder(store)
+    _check_into(store, into)
+    coder = acting_coder(store, coder)
+    with store.read() as session:
+        row, loaded = _loaded(store, session, coder)
         if into in row.coders:
             raise InvalidInput(_("{coder} is a coder the model learnt from; apply the "
                                  "suggestions into another coder, such as 'machine'.").format(
@@ -387,7 +435,7 @@ def next_unit(store: Store, coder: str, *, variables: dict[str, list[str]] | Non
     """The unit nobody of ``coder`` coded yet where the models are least certain (closest to
     0.5 for some code); None when every unit is coded."""
     with store.read() as session:
-        row, loaded = _loaded(store, session)
+        row, loaded = _loaded(store, session, coder)
         found = unit_texts(session, selected_versions(session, variables or {}, documents),
                            row.unit)
         spans = _coder_spans(session, coder, {u.version_id for u in found.units})
@@ -433,7 +481,7 @@ def suggestions_for(store: Store, coder: str, version_id: int, start: int, end: 
     """The codes suggested for [start, end) of the version, strongest first, with the words
     that weighed most; none the coder dismissed there or already coded there."""
     with store.read() as session:
-        _row, loaded = _loaded(store, session)
+        _row, loaded = _loaded(store, session, coder)
         text = session.scalar(select(DocumentVersion.text)
                               .where(DocumentVersion.id == version_id))
         if text is None:

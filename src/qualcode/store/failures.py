@@ -100,7 +100,8 @@ def _refused(driver: BaseException, where: str) -> QualcodeError:
     if table:  # a schema name from the server's message, never row data
         return NotAllowed(_("Your role in this project does not allow this ({table}); "
                             "nothing was changed.").format(table=table.group(1)))
-    owner = re.search(r'must be owner of (?:table|relation|database) "?([\w.]+)"?', primary)
+    owner = re.search(r'must be owner of (?:table|relation|database|function) "?([\w.]+)"?',
+                      primary)
     if owner:
         return NotAllowed(_("Only the owner of the project's tables may do this ({table}); "
                             "nothing was changed.").format(table=owner.group(1)))

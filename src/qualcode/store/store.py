@@ -34,7 +34,8 @@ BACKOFF_SECONDS = 0.05
 CHANGES_CHANNEL = "qualcode_changes"
 # The ORM's delete of one row by its key. Row-level security hides another coder's row from
 # DELETE, and the ORM only warns when a delete matched nothing: on a team store it is refused.
-ORM_DELETE = re.compile(r"DELETE FROM (codings|memos) WHERE \1\.id = ")
+ORM_DELETE = re.compile(r"DELETE FROM (codings|memos|suggestion_models|privacy_stop_names|"
+                        r"privacy_quiet_passages) WHERE \1\.id = ")
 
 
 @dataclass

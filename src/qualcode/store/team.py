@@ -4,13 +4,17 @@ Each project database gets three group roles, named after it so that a login of 
 has no rights in another on the same server: ``qualcode_<db>_coder``, ``..._reviewer`` (a
 member of coder) and ``..._lead`` (a member of reviewer). CONNECT is revoked from PUBLIC.
 
-- coder: reads everything; inserts, changes and deletes only the rows of the coders whose
-  ``coders.login`` is their login (codings, memos), keyed to ``current_user`` by row-level
-  security; may add coders only for itself (machine coders).
-- reviewer: also the rows of the consensus coder.
+- coder: reads everything but other coders' suggestion models; inserts, changes and deletes
+  only the rows of the coders whose ``coders.login`` is their login (codings, memos, dismissed
+  suggestions, suggestion models, stop-list names, "not identifying" marks), keyed to
+  ``current_user`` by row-level security; may add coders only for itself (machine coders).
+  A model without an owner (the project's) is read by all, written by leads.
+- reviewer: also the rows of the consensus coder; reads every suggestion model.
 - lead: writes every table (documents, codebook, team, imports on behalf of others).
 - the audit log: SELECT and INSERT for all, no UPDATE or DELETE for anyone; a trigger writes
   the member's own coder name as the actor, so that nobody logs a change in another's name.
+  The one exception is erasure (GDPR): ``qualcode_tombstone(ids)``, run with the owner's
+  rights and granted to leads only, replaces the contents of entries by a tombstone.
 
 Rules hold for any SQL a login issues, not only for qualcode's. The table owner (who runs
 ``team init``, normally the ``postgres`` administrator) is not bound by them.
@@ -29,7 +33,10 @@ CONSENSUS = "consensus"
 ROLE_PREFIX = "qualcode_"
 LOGIN_PATTERN = re.compile(r"[a-z_][a-z0-9_.\-]{0,62}")
 # Per-coder tables: their rows belong to the login of their coder.
-OWNED_TABLES = ("codings", "memos", "suggestion_dismissals")  # rows keyed to a coder_id
+OWNED_TABLES = ("codings", "memos", "suggestion_dismissals",  # rows keyed to a coder_id
+                "suggestion_models", "privacy_stop_names", "privacy_quiet_passages")
+# Owned rows nobody but their coder (and reviewers, leads) reads: the rest are read by all.
+PRIVATE_TABLES = ("suggestion_models",)
 AUDIT = "audit_log"
 NOT_WRITTEN_BY_LEAD = (AUDIT, "alembic_version")
 
@@ -119,6 +126,7 @@ def init_team(cursor) -> None:  # type: ignore[no-untyped-def]
     _grant(cursor, sql, sql.Identifier(database), sql.Identifier(schema), ident)
     _secure_rows(cursor, sql, ident)
     _stamping_triggers(cursor, sql, groups["lead"])
+    _tombstoning(cursor, sql, sql.Identifier(schema), ident["lead"])
     cursor.execute("INSERT INTO coders (name, created_at) SELECT %s, now() WHERE NOT EXISTS "
                    "(SELECT 1 FROM coders WHERE name = %s)", (CONSENSUS, CONSENSUS))
 
@@ -133,7 +141,9 @@ def _grant(cursor, sql, database, schema, ident) -> None:  # type: ignore[no-unt
         "GRANT USAGE ON SCHEMA {schema} TO {coder}",
         "GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {coder}",
         "GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {coder}",
-        "GRANT INSERT, UPDATE, DELETE ON codings, memos, suggestion_dismissals TO {coder}",
+        "GRANT INSERT, UPDATE, DELETE ON codings, memos, suggestion_dismissals, "
+        "suggestion_models TO {coder}",
+        "GRANT INSERT, DELETE ON privacy_stop_names, privacy_quiet_passages TO {coder}",
         "GRANT INSERT ON coders, audit_log TO {coder}",
         "GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {lead}",
         "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {everyone}",
@@ -145,6 +155,28 @@ def _grant(cursor, sql, database, schema, ident) -> None:  # type: ignore[no-unt
     cursor.execute(sql.SQL("GRANT INSERT ON audit_log TO {}").format(lead))
 
 
+def _tombstoning(cursor, sql, schema, lead) -> None:  # type: ignore[no-untyped-def]
+    cursor.execute(sql.SQL(TOMBSTONE_FUNCTION).format(schema=schema))
+    cursor.execute("REVOKE ALL ON FUNCTION qualcode_tombstone(integer[]) FROM PUBLIC")
+    cursor.execute(sql.SQL("GRANT EXECUTE ON FUNCTION qualcode_tombstone(integer[]) TO {}")
+                   .format(lead))
+
+
+# Erasure scrubs what the audit log holds about erased rows; leads may run it, nobody may
+# UPDATE the log itself. The tombstone text is audit.TOMBSTONE.
+TOMBSTONE_FUNCTION = """
+CREATE OR REPLACE FUNCTION qualcode_tombstone(ids integer[]) RETURNS integer
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    WITH scrubbed AS (
+        UPDATE {schema}.audit_log
+        SET before = CASE WHEN before IS NULL THEN NULL ELSE '{{"erased": true}}' END,
+            after = CASE WHEN after IS NULL THEN NULL ELSE '{{"erased": true}}' END
+        WHERE id = ANY(ids) RETURNING 1)
+    SELECT count(*)::integer FROM scrubbed
+$$
+"""
+
+
 def _secure_rows(cursor, sql, ident) -> None:  # type: ignore[no-untyped-def]
     own = "coder_id IN (SELECT id FROM coders WHERE login = current_user)"
     consensus = f"coder_id IN (SELECT id FROM coders WHERE name = '{CONSENSUS}')"
@@ -153,6 +185,11 @@ def _secure_rows(cursor, sql, ident) -> None:  # type: ignore[no-untyped-def]
                         ("qualcode_consensus", "ALL", "reviewer", consensus, consensus),
                         ("qualcode_lead", "ALL", "lead", "true", "true")]
                 for table in OWNED_TABLES}
+    for table in PRIVATE_TABLES:
+        policies[table] = [("qualcode_read", "SELECT", "coder", "coder_id IS NULL", None),
+                           ("qualcode_own", "ALL", "coder", own, own),
+                           ("qualcode_review", "SELECT", "reviewer", "true", None),
+                           ("qualcode_lead", "ALL", "lead", "true", "true")]
     policies["coders"] = [("qualcode_read", "SELECT", "coder", "true", None),
                           ("qualcode_own", "INSERT", "coder", None, "login = current_user"),
                           ("qualcode_lead", "ALL", "lead", "true", "true")]

@@ -50,7 +50,7 @@ class SuggestionActions:
         with the document, not a moment later)."""
         from qualcode.services.suggestions import model_info
 
-        self.prefetched_model = model_info(self.qapp.store)
+        self.prefetched_model = model_info(self.qapp.store, self.qapp.coder)
 
     def show_suggestion_model(self) -> None:
         self._model_read(self.prefetched_model)
@@ -65,7 +65,7 @@ class SuggestionActions:
         from qualcode.services.suggestions import model_info
 
         try:
-            info = model_info(self.qapp.store)
+            info = model_info(self.qapp.store, self.qapp.coder)
         except QualcodeError as exc:
             self.app.call_from_thread(self.suggestions_panel().show_message, str(exc))
             return
@@ -175,7 +175,7 @@ class SuggestionActions:
         from qualcode.services.suggestions import train
 
         try:
-            learnt = train(self.qapp.store, coders, unit=unit)
+            learnt = train(self.qapp.store, coders, unit=unit, owner=self.qapp.coder)
         except QualcodeError as exc:
             self.app.call_from_thread(self._error, str(exc))
             self.app.call_from_thread(self.load_suggestion_model)
