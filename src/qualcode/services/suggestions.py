@@ -137,7 +137,8 @@ def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], uni
         summary,
     )
     from qualcode.suggestions.features import Featurizer
-    from qualcode.suggestions.model import TrainedModel, fit_codes
+    from qualcode.suggestions.fitting import fit_codes
+    from qualcode.suggestions.model import TrainedModel
 
     began = time.perf_counter()
     check_unit(unit)
@@ -154,8 +155,9 @@ def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], uni
     if not data.units:
         raise InvalidInput(_("{coders} coded nothing in the selected documents; there is "
                              "nothing to learn from.").format(coders=", ".join(coders)))
-    lemma_texts = [lemma_text(t, lemmas) for t in data.texts]
-    featurizer, features = Featurizer.fit(data.texts, lemma_texts)
+    featurizer, features = Featurizer.fit(data.texts, [lemma_text(t, lemmas)
+                                                        for t in data.texts])
+    data.texts.clear()  # the features hold what is learnt from them
     figures, columns = _code_reasons(data.labels, data.groups, [paths[c] for c in code_ids])
     folds_of = document_folds(data.groups, folds, seed)
     predicted = decide(out_of_fold(features, data.labels, folds_of, seed, columns))
@@ -256,10 +258,19 @@ def model_info(store: Store) -> ModelInfo | None:
         meta = _meta(session)
         if meta is None:
             return None
-        figures = session.scalar(select(SuggestionModel.figures)
-                                 .where(SuggestionModel.id == meta.id))
-        return ModelInfo(meta.id, meta.unit, meta.coders, _is_stale(session, meta),
-                         meta.created_at, _figures(figures or "[]"))
+        figures, weights = session.execute(
+            select(SuggestionModel.figures, SuggestionModel.weights)
+            .where(SuggestionModel.id == meta.id)).one()
+        stale = _is_stale(session, meta) or not _readable(weights)
+        return ModelInfo(meta.id, meta.unit, meta.coders, stale, meta.created_at,
+                         _figures(figures or "[]"))
+
+
+def _readable(weights: bytes) -> bool:
+    """Whether the stored weights are in the format this qualcode reads (else: train again)."""
+    from qualcode.suggestions.model import FORMAT, stored_format
+
+    return stored_format(weights) == FORMAT
 
 
 def _loaded(store: Store, session: Session) -> tuple[_Meta, _Loaded]:

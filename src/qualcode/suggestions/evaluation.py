@@ -15,7 +15,8 @@ from qualcode.agreement.coefficients import cohen_kappa
 from qualcode.errors import InvalidInput
 from qualcode.i18n import _, ngettext
 from qualcode.suggestions.figures import CodeFigures, Summary
-from qualcode.suggestions.model import fit_codes, probabilities
+from qualcode.suggestions.fitting import fit_codes
+from qualcode.suggestions.model import probabilities
 
 MIN_POSITIVE_UNITS = 5
 MIN_POSITIVE_DOCUMENTS = 2
