@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput, NotFound
@@ -137,10 +137,11 @@ def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], uni
         summary,
     )
     from qualcode.suggestions.features import Featurizer
-    from qualcode.suggestions.fitting import fit_codes
+    from qualcode.suggestions.fitting import fit_codes, return_freed_blocks
     from qualcode.suggestions.model import TrainedModel
 
     began = time.perf_counter()
+    return_freed_blocks()
     check_unit(unit)
     if folds < 2:
         raise InvalidInput(_("--folds must be at least 2."))
@@ -229,18 +230,18 @@ class _Meta:
     unit: str
     coders: list[str]
     codings_version: str
-    created_at: str
 
 
 def _meta(session: Session) -> _Meta | None:
+    # Not created_at: it lies behind the weights in the row, and SQLite would read through
+    # their megabytes to reach it on every suggestion.
     found = session.execute(
         select(SuggestionModel.id, SuggestionModel.unit, SuggestionModel.coders,
-               SuggestionModel.codings_version, SuggestionModel.created_at)
+               SuggestionModel.codings_version)
         .order_by(SuggestionModel.id.desc()).limit(1)).first()
     if found is None:
         return None
-    return _Meta(found.id, found.unit, json.loads(found.coders), found.codings_version,
-                 str(found.created_at)[:19])
+    return _Meta(found.id, found.unit, json.loads(found.coders), found.codings_version)
 
 
 def _is_stale(session: Session, meta: _Meta) -> bool:
@@ -258,11 +259,11 @@ def model_info(store: Store) -> ModelInfo | None:
         meta = _meta(session)
         if meta is None:
             return None
-        figures, weights = session.execute(
-            select(SuggestionModel.figures, SuggestionModel.weights)
+        figures, weights, created_at = session.execute(
+            select(SuggestionModel.figures, SuggestionModel.weights, SuggestionModel.created_at)
             .where(SuggestionModel.id == meta.id)).one()
         stale = _is_stale(session, meta) or not _readable(weights)
-        return ModelInfo(meta.id, meta.unit, meta.coders, stale, meta.created_at,
+        return ModelInfo(meta.id, meta.unit, meta.coders, stale, str(created_at)[:19],
                          _figures(figures or "[]"))
 
 
@@ -445,12 +446,12 @@ def suggestions_for(store: Store, coder: str, version_id: int, start: int, end: 
     that weighed most; none the coder dismissed there or already coded there."""
     with store.read() as session:
         _row, loaded = _loaded(store, session)
-        text = session.scalar(select(DocumentVersion.text)
-                              .where(DocumentVersion.id == version_id))
-        if text is None:
+        unit_text = session.scalar(  # the unit only, not the whole transcript
+            select(func.substr(DocumentVersion.text, start + 1, max(end - start, 0)))
+            .where(DocumentVersion.id == version_id))
+        if unit_text is None:
             raise NotFound(_("That document version no longer exists."))
         hidden = _hidden_codes(session, coder, version_id, start, end)
-    unit_text = text[start:end]
     rows, _skipped = _usable(loaded, None)
     if not rows or not unit_text.strip():
         return []
@@ -460,13 +461,14 @@ def suggestions_for(store: Store, coder: str, version_id: int, start: int, end: 
     ranked = sorted(((float(probability[r]), r) for r in rows
                      if int(loaded.model.code_ids[r]) not in hidden
                      and probability[r] >= 0.5), reverse=True)[:limit]
+    words = loaded.model.weighed_most(unit_text, vector, loaded.lemmas,
+                                      [row for _confidence, row in ranked])
     result = []
     for confidence, row in ranked:
         code_id = int(loaded.model.code_ids[row])
         path = loaded.paths[code_id]
         result.append(Suggestion(code_id, path, confidence, loaded.figures[path].kappa,
-                                 loaded.model.weighed_most(unit_text, vector, loaded.lemmas,
-                                                           row)))
+                                 words[row]))
     return result
 
 

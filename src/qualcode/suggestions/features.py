@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -179,14 +179,18 @@ class Featurizer:
         hit[inside] = self.columns[found[inside]] == slots[inside]
         return np.where(hit, found, -1).astype(np.int32)
 
-    def word_columns(self, word: str) -> np.ndarray:
+    def word_columns(self, word: str) -> list[int]:
         """The char-block columns a lower-cased word contributes to."""
-        columns = self.columns_of(np.unique(word_slots(word)))
-        return columns[columns >= 0]
+        return [self._column.get(slot, -1) for slot in set(word_slots(word).tolist())]
 
     def term_column(self, term: str) -> int:
         """The lemma-block column of a lemma or a bigram ``"a b"`` (-1: not kept)."""
-        return int(self.columns_of(np.asarray([lemma_slot(term)], dtype=np.int32))[0])
+        return self._column.get(lemma_slot(term), -1)
+
+    @cached_property
+    def _column(self) -> dict[int, int]:
+        """slot -> column, for explaining (a few MB: built on the first explanation)."""
+        return {slot: column for column, slot in enumerate(self.columns.tolist())}
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {"columns": self.columns, "idf": self.idf}

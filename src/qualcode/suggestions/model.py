@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
 from qualcode.errors import InvalidInput
 from qualcode.i18n import _
-from qualcode.suggestions.features import Featurizer
+from qualcode.suggestions.features import Featurizer, lemma_slot, word_slots
 from qualcode.suggestions.units import WORD
 
 FORMAT = 2  # 1 (no number stored): vocabularies of terms; 2: hashed columns
@@ -86,31 +86,49 @@ class TrainedModel:
         return cls(Featurizer.from_arrays(loaded), loaded["code_ids"], loaded["weights"],
                    loaded["intercepts"])
 
-    def weighed_most(self, text: str, vector: csr_matrix, lemma_of: dict[str, str], row: int,
-                     count: int = EXPLAINED_WORDS) -> list[str]:
-        """The words of ``text`` (featurized: ``vector``) that pushed code ``row`` up most,
-        strongest first: each column's weight is shared by the words holding its term."""
-        holders = self._holders(WORD.findall(text), lemma_of)
-        score: dict[str, float] = defaultdict(float)
-        for index, value in zip(vector.indices, vector.data, strict=True):
-            words = holders.get(int(index), set())
-            weight = float(value * self.by_feature[index, row])
-            for word in words:
-                score[word] += weight / len(words)
-        ranked = sorted((s, w) for w, s in score.items() if s > 0)
-        return [w for _, w in reversed(ranked[-count:])]
+    def weighed_most(self, text: str, vector: csr_matrix, lemma_of: dict[str, str],
+                     rows: list[int], count: int = EXPLAINED_WORDS) -> dict[int, list[str]]:
+        """For each code ``row``, the words of ``text`` (featurized: ``vector``) that pushed it
+        up most, strongest first: each column's weight is shared by the words holding its
+        term."""
+        words = WORD.findall(text)
+        known = sorted(set(words))
+        if not known:
+            return {row: [] for row in rows}
+        columns, owners = self._holders(words, known, lemma_of)
+        entry = np.searchsorted(vector.indices, columns)  # the vector's entry of each column
+        inside = entry < len(vector.indices)
+        inside[inside] = vector.indices[entry[inside]] == columns[inside]
+        columns, owners, entry = columns[inside], owners[inside], entry[inside]
+        holders = np.bincount(columns, minlength=len(self.featurizer.columns))[columns]
+        pushes = vector.data[entry, None] * self.by_feature[columns][:, rows]
+        scores = np.zeros((len(known), len(rows)))
+        np.add.at(scores, owners, pushes / holders[:, None])
+        found = {}
+        for n, row in enumerate(rows):
+            ranked = sorted((float(s), w) for w, s in zip(known, scores[:, n], strict=True)
+                            if s > 0)
+            found[row] = [w for _, w in reversed(ranked[-count:])]
+        return found
 
-    def _holders(self, words: list[str], lemma_of: dict[str, str]) -> dict[int, set[str]]:
-        """column -> the words of the text whose n-grams, lemma or lemma bigram it counts."""
+    def _holders(self, words: list[str], known: list[str], lemma_of: dict[str, str]
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct (column, word) pairs: the words of the text (as positions in ``known``)
+        whose n-grams, lemma or lemma bigram each column counts."""
         featurizer = self.featurizer
-        holders: dict[int, set[str]] = defaultdict(set)
+        place = {word: n for n, word in enumerate(known)}
+        owner = np.asarray([place[w] for w in words], dtype=np.int64)
         lemmas = [lemma_of.get(w) or w.lower() for w in words]
-        for word, lemma in zip(words, lemmas, strict=True):
-            for column in featurizer.word_columns(word.lower()).tolist():
-                holders[column].add(word)
-            holders[featurizer.term_column(lemma)].add(word)
-        for n in range(len(words) - 1):
-            column = featurizer.term_column(f"{lemmas[n]} {lemmas[n + 1]}")
-            holders[column].update((words[n], words[n + 1]))
-        holders.pop(-1, None)
-        return holders
+        grams = [word_slots(w.lower()) for w in words]
+        slots = [np.concatenate(grams)] if grams else []
+        owners = [np.repeat(owner, [len(g) for g in grams])]
+        slots.append(np.asarray([lemma_slot(lemma) for lemma in lemmas], dtype=np.int32))
+        owners.append(owner)
+        bigrams = np.asarray([lemma_slot(f"{a} {b}") for a, b in pairwise(lemmas)],
+                             dtype=np.int32)
+        slots += [bigrams, bigrams]
+        owners += [owner[:-1], owner[1:]]
+        columns = featurizer.columns_of(np.concatenate(slots)).astype(np.int64)
+        pairs = np.unique(columns * len(known) + np.concatenate(owners))
+        pairs = pairs[pairs >= 0]
+        return pairs // len(known), pairs % len(known)
