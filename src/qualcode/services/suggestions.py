@@ -29,9 +29,11 @@ from qualcode.store.lookup import code_paths, find_coder
 from qualcode.suggestions.figures import CodeFigures, Summary, decide
 
 if TYPE_CHECKING:
+    from qualcode.suggestions.features import FeatureRows, Featurizer
     from qualcode.suggestions.model import TrainedModel
 
 from qualcode.suggestions.units import (
+    LabelledUnits,
     check_unit,
     coder_ids,
     codings_version,
@@ -128,23 +130,24 @@ def train(store: Store, coders: list[str], *, variables: dict[str, list[str]] | 
     return _learn(store, coders, variables or {}, unit, folds, seed, keep=True)
 
 
-def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], unit: str,
-           folds: int, seed: int, *, keep: bool) -> Learnt:
-    from qualcode.suggestions.evaluation import (
-        code_figures,
-        document_folds,
-        out_of_fold,
-        summary,
-    )
-    from qualcode.suggestions.features import Featurizer
-    from qualcode.suggestions.fitting import fit_codes, return_freed_blocks
-    from qualcode.suggestions.model import TrainedModel
+@dataclass
+class _Corpus:
+    data: LabelledUnits  # its texts dropped once featurized
+    featurizer: Featurizer
+    features: FeatureRows
+    paths: dict[int, str]
+    code_ids: list[int]
+    fingerprint: str
 
-    began = time.perf_counter()
+
+def _featurized(store: Store, coders: list[str], variables: dict[str, list[str]],
+                unit: str) -> _Corpus:
+    """The coders' labelled units, featurized; their texts are dropped and the memory they
+    held is given back (scikit-learn, imported after, needs it)."""
+    from qualcode.suggestions.features import Featurizer
+    from qualcode.suggestions.memory import release_freed_memory, return_freed_blocks
+
     return_freed_blocks()
-    check_unit(unit)
-    if folds < 2:
-        raise InvalidInput(_("--folds must be at least 2."))
     with store.read() as session:
         ids = coder_ids(session, coders)
         versions = selected_versions(session, variables)
@@ -158,7 +161,29 @@ def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], uni
                              "nothing to learn from.").format(coders=", ".join(coders)))
     featurizer, features = Featurizer.fit(data.texts, [lemma_text(t, lemmas)
                                                         for t in data.texts])
-    data.texts.clear()  # the features hold what is learnt from them
+    data.texts.clear()
+    release_freed_memory()
+    return _Corpus(data, featurizer, features, paths, code_ids, fingerprint)
+
+
+def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], unit: str,
+           folds: int, seed: int, *, keep: bool) -> Learnt:
+    began = time.perf_counter()
+    check_unit(unit)
+    if folds < 2:
+        raise InvalidInput(_("--folds must be at least 2."))
+    corpus = _featurized(store, coders, variables, unit)
+    data, features, paths, code_ids = (corpus.data, corpus.features, corpus.paths,
+                                       corpus.code_ids)
+    from qualcode.suggestions.evaluation import (
+        code_figures,
+        document_folds,
+        out_of_fold,
+        summary,
+    )
+    from qualcode.suggestions.fitting import fit_codes
+    from qualcode.suggestions.model import TrainedModel
+
     figures, columns = _code_reasons(data.labels, data.groups, [paths[c] for c in code_ids])
     folds_of = document_folds(data.groups, folds, seed)
     predicted = decide(out_of_fold(features, data.labels, folds_of, seed, columns))
@@ -171,9 +196,9 @@ def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], uni
     model_id = None
     if keep:
         weights, intercepts = fit_codes(features, data.labels, seed, columns)
-        model = TrainedModel(featurizer, np.asarray([code_ids[c] for c in columns]), weights,
+        model = TrainedModel(corpus.featurizer, np.asarray([code_ids[c] for c in columns]), weights,
                              intercepts)
-        model_id = _store_model(store, result, variables, fingerprint, model)
+        model_id = _store_model(store, result, variables, corpus.fingerprint, model)
     return Learnt(**{**vars(result), "model_id": model_id,
                      "seconds": round(time.perf_counter() - began, 2)})
 

@@ -40,6 +40,7 @@ FEW_UNITS = 100  # below this, a term seen once is kept (min_df 1)
 CACHED_WORDS = 20_000  # hashed n-grams of the most recent words, kept (a few MB)
 CACHED_TERMS = 50_000  # hashed lemma terms, kept
 PASS_UNITS = 1000  # units whose hashed terms are counted together
+GATHERED_ROWS = 500  # rows copied at a time out of the compact features
 
 
 def _slot(term: str) -> int:
@@ -107,6 +108,35 @@ def _kept(frequencies: np.ndarray, min_df: int) -> np.ndarray:
     return np.concatenate(kept).astype(np.int32)
 
 
+class FeatureRows:
+    """The features of a corpus, kept compactly (float16 values: three significant digits
+    are plenty for TF-IDF), from which float32 matrices of chosen rows are cut for fitting."""
+
+    def __init__(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray,
+                 columns: int) -> None:
+        self.data, self.indices, self.indptr = data, indices, indptr
+        self.shape = (len(indptr) - 1, columns)
+
+    @property
+    def nnz(self) -> int:
+        return len(self.data)
+
+    def rows(self, chosen: np.ndarray) -> csr_matrix:
+        """The chosen rows (sorted or not), as a float32 matrix of their own."""
+        starts, lengths = self.indptr[chosen], np.diff(self.indptr)[chosen]
+        indptr = np.zeros(len(chosen) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        data = np.empty(indptr[-1], dtype=np.float32)
+        indices = np.empty(indptr[-1], dtype=np.int32)
+        for begin in range(0, len(chosen), GATHERED_ROWS):  # bounded index arrays
+            end = min(begin + GATHERED_ROWS, len(chosen))
+            to = np.arange(indptr[begin], indptr[end])
+            source = to + np.repeat(starts[begin:end] - indptr[begin:end], lengths[begin:end])
+            data[indptr[begin]:indptr[end]] = self.data[source]
+            indices[indptr[begin]:indptr[end]] = self.indices[source]
+        return csr_matrix((data, indices, indptr), shape=(len(chosen), self.shape[1]))
+
+
 class Featurizer:
     """TF-IDF of hashed lemma n-grams and character n-grams, side by side in one matrix."""
 
@@ -116,7 +146,7 @@ class Featurizer:
         self.char_start = int(np.searchsorted(columns, CHAR_OFFSET))
 
     @classmethod
-    def fit(cls, texts: list[str], lemma_texts: list[str]) -> tuple[Featurizer, csr_matrix]:
+    def fit(cls, texts: list[str], lemma_texts: list[str]) -> tuple[Featurizer, FeatureRows]:
         """The featurizer learnt from the texts, and their features."""
         frequencies, pairs = _document_frequencies(texts, lemma_texts)
         columns = _kept(frequencies, 2 if len(texts) >= FEW_UNITS else 1)
@@ -137,10 +167,10 @@ class Featurizer:
         return csr_matrix((np.concatenate(data), np.concatenate(indices), indptr),
                           shape=(len(rows), len(self.columns)))
 
-    def _matrix(self, texts: list[str], lemma_texts: list[str], most: int) -> csr_matrix:
+    def _matrix(self, texts: list[str], lemma_texts: list[str], most: int) -> FeatureRows:
         """units x columns, written straight into arrays of ``most`` entries (an upper bound:
         pages never written are never resident)."""
-        data = np.empty(most, dtype=np.float32)
+        data = np.empty(most, dtype=np.float16)
         indices = np.empty(most, dtype=np.int32)
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         filled = 0
@@ -149,8 +179,7 @@ class Featurizer:
             indices[filled:filled + len(columns)] = columns
             filled += len(columns)
             indptr[n + 1] = filled
-        return csr_matrix((data[:filled], indices[:filled], indptr),
-                          shape=(len(texts), len(self.columns)))
+        return FeatureRows(data[:filled], indices[:filled], indptr, len(self.columns))
 
     def _rows(self, texts: list[str], lemma_texts: list[str]
               ) -> Iterator[tuple[np.ndarray, np.ndarray]]:

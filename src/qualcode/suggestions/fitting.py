@@ -7,41 +7,24 @@ descent: fifty times faster than an exact solver here, for the same figures on t
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import ctypes.util
 import warnings
-from functools import cache
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier
+
+from qualcode.suggestions.features import FeatureRows
 
 REGULARISATION = 1e-4  # SGD's alpha, chosen on the CIMT fixture (docs/suggestions.md)
 EPOCHS = 30
 STILL_EPOCHS = 3  # stop after this many epochs that lower the loss by less than 1e-3
 NEGATIVES_PER_POSITIVE = 4  # a code's training keeps all positives and at most this many
 MIN_NEGATIVES = 2000        # negatives per positive (at least this many): time, not figures
-MAX_NEGATIVES = 4000        # and never more than this many: the copy of the rows is bounded
-MMAP_THRESHOLD = 256 * 1024  # glibc: blocks from this size on are returned when freed
-M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
+MAX_NEGATIVES = 3000        # and never more than this many,
+MAX_POSITIVES = 3000        # nor positives: the rows copied for one fit are bounded
 
 
-@cache
-def return_freed_blocks() -> None:
-    """Have glibc give large freed blocks back to the system at once.
-
-    By default glibc raises its threshold for that to the size of the largest block freed
-    (up to 32 MB), so the row copies of one code after another pile up in the heap: 40 MB
-    resident for nothing on a study-size corpus. Elsewhere (no glibc) this does nothing.
-    """
-    name = ctypes.util.find_library("c")  # not translated: library name
-    with contextlib.suppress(OSError, AttributeError, TypeError):
-        ctypes.CDLL(name).mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-
-
-def fit_code(features: csr_matrix, labels: np.ndarray, rows: np.ndarray, seed: int
+def fit_code(features: FeatureRows, labels: np.ndarray, rows: np.ndarray, seed: int
              ) -> tuple[np.ndarray, float]:
     """Weights and intercept of one code's model, learnt from the units ``rows`` (labels 0/1
     per unit of ``features``).
@@ -51,27 +34,30 @@ def fit_code(features: csr_matrix, labels: np.ndarray, rows: np.ndarray, seed: i
     Only the chosen rows are copied out of the feature matrix.
     """
     chosen = _sampled(labels, rows, seed)
-    every = len(chosen) == features.shape[0]  # (rows are sorted and distinct)
     model = SGDClassifier(loss="log_loss", alpha=REGULARISATION,  # not translated: option
                           class_weight="balanced", random_state=seed, max_iter=EPOCHS, tol=1e-3,
                           n_iter_no_change=STILL_EPOCHS)
     with warnings.catch_warnings():  # a few more epochs change no figure that is shown
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(features if every else features[chosen], labels[chosen])
+        model.fit(features.rows(chosen), labels[chosen])
     return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 
 
 def _sampled(labels: np.ndarray, rows: np.ndarray, seed: int) -> np.ndarray:
-    """All positive rows and at most ``keep`` negative ones, in order."""
+    """At most ``MAX_POSITIVES`` positive rows and ``keep`` negative ones, in order."""
     positives, negatives = rows[labels[rows]], rows[~labels[rows]]
     keep = min(max(NEGATIVES_PER_POSITIVE * len(positives), MIN_NEGATIVES), MAX_NEGATIVES)
-    if len(negatives) <= keep:
+    if len(negatives) <= keep and len(positives) <= MAX_POSITIVES:
         return rows
-    chosen = np.random.default_rng(seed).choice(negatives, size=keep, replace=False)
-    return np.sort(np.concatenate([positives, chosen]))
+    rng = np.random.default_rng(seed)
+    if len(positives) > MAX_POSITIVES:
+        positives = rng.choice(positives, size=MAX_POSITIVES, replace=False)
+    if len(negatives) > keep:
+        negatives = rng.choice(negatives, size=keep, replace=False)
+    return np.sort(np.concatenate([positives, negatives]))
 
 
-def fit_codes(features: csr_matrix, labels: np.ndarray, seed: int, columns: list[int],
+def fit_codes(features: FeatureRows, labels: np.ndarray, seed: int, columns: list[int],
               rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Weights (codes x features) and intercepts for the given label columns, learnt from
     ``rows`` (default: every unit)."""
