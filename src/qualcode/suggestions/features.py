@@ -19,9 +19,9 @@ unit needs only numpy and the stored arrays.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Mapping
-from functools import cached_property, lru_cache
-from itertools import pairwise
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -39,6 +39,7 @@ SLOTS = 2 << BLOCK_BITS
 FEW_UNITS = 100  # below this, a term seen once is kept (min_df 1)
 CACHED_WORDS = 20_000  # hashed n-grams of the most recent words, kept (a few MB)
 CACHED_TERMS = 50_000  # hashed lemma terms, kept
+BIGRAM_MIX = 0x9E3779B1  # an odd multiplier (Fibonacci hashing) for the first lemma
 PASS_UNITS = 1000  # units whose hashed terms are counted together
 GATHERED_ROWS = 500  # rows copied at a time out of the compact features
 
@@ -65,33 +66,56 @@ def word_slots(word: str) -> np.ndarray:
     return np.fromiter((CHAR_OFFSET + _slot(g) for g in word_grams(word)), dtype=np.int32)
 
 
-def lemma_slots(lemma_text: str) -> list[int]:
+def bigram_slots(unigrams: np.ndarray) -> np.ndarray:
+    """The lemma-block slots of the bigrams of successive unigram slots (mixed, not hashed
+    again from text: a third of the featurizing time otherwise)."""
+    pairs = unigrams.astype(np.int64)
+    return ((pairs[:-1] * BIGRAM_MIX + pairs[1:]) & (CHAR_OFFSET - 1)).astype(np.int32)
+
+
+def lemma_slots(lemma_text: str) -> np.ndarray:
     """The lemma-block slots of the unit's lemma unigrams and bigrams."""
-    terms = lemma_text.split()
-    slots = [lemma_slot(t) for t in terms]
-    slots.extend(lemma_slot(f"{a} {b}") for a, b in pairwise(terms))
-    return slots
+    unigrams = np.fromiter((lemma_slot(t) for t in lemma_text.split()), dtype=np.int32)
+    return np.concatenate([unigrams, bigram_slots(unigrams)])
 
 
-def unit_slots(text: str, lemma_text: str) -> tuple[np.ndarray, np.ndarray]:
-    """The unit's distinct slots (sorted) and how often each occurs."""
-    parts = [word_slots(w) for w in WORD.findall(text.lower())]
-    parts.append(np.asarray(lemma_slots(lemma_text), dtype=np.int32))
-    return np.unique(np.concatenate(parts), return_counts=True)
+@dataclass
+class _Counted:
+    """Units' distinct slots (sorted within each unit) and their counts, one unit after
+    another (``lengths`` per unit)."""
+
+    slots: np.ndarray  # int32
+    counts: np.ndarray  # uint16 (a term more often than that in one unit counts as that)
+    lengths: np.ndarray  # int64
 
 
-def _document_frequencies(texts: list[str], lemma_texts: list[str]) -> tuple[np.ndarray, int]:
-    """Per slot, the number of units it occurs in; and the number of (unit, slot) pairs."""
+def counted(texts: list[str], lemma_texts: list[str]) -> _Counted:
+    """The units' slots, counted in one sort for all of them."""
+    parts: list[np.ndarray] = []
+    sizes = np.zeros(len(texts), dtype=np.int64)
+    for n, (text, lemma_text) in enumerate(zip(texts, lemma_texts, strict=True)):
+        grams = [word_slots(w) for w in WORD.findall(text.lower())]
+        grams.append(lemma_slots(lemma_text))
+        sizes[n] = sum(len(g) for g in grams)
+        parts.extend(grams)
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
+    raw = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+    keys, counts = np.unique((owner << (BLOCK_BITS + 1)) | raw, return_counts=True)
+    return _Counted((keys & (SLOTS - 1)).astype(np.int32),
+                    np.minimum(counts, 65535).astype(np.uint16),
+                    np.bincount(keys >> (BLOCK_BITS + 1), minlength=len(texts)))
+
+
+def _document_frequencies(texts: list[str], lemma_texts: list[str]
+                          ) -> tuple[np.ndarray, list[_Counted]]:
+    """Per slot, the number of units it occurs in; and the units counted, in chunks."""
     frequencies = np.zeros(SLOTS, dtype=np.int32)
-    pairs = 0
+    chunks = []
     for begin in range(0, len(texts), PASS_UNITS):
-        found = [unit_slots(t, lt)[0] for t, lt in zip(texts[begin:begin + PASS_UNITS],
-                                                       lemma_texts[begin:begin + PASS_UNITS],
-                                                       strict=True)]
-        chunk = np.concatenate(found) if found else np.zeros(0, dtype=np.int32)
-        pairs += len(chunk)
-        frequencies += np.bincount(chunk, minlength=SLOTS).astype(np.int32)
-    return frequencies, pairs
+        chunk = counted(texts[begin:begin + PASS_UNITS], lemma_texts[begin:begin + PASS_UNITS])
+        frequencies += np.bincount(chunk.slots, minlength=SLOTS).astype(np.int32)
+        chunks.append(chunk)
+    return frequencies, chunks
 
 
 def _kept(frequencies: np.ndarray, min_df: int) -> np.ndarray:
@@ -148,7 +172,7 @@ class Featurizer:
     @classmethod
     def fit(cls, texts: list[str], lemma_texts: list[str]) -> tuple[Featurizer, FeatureRows]:
         """The featurizer learnt from the texts, and their features."""
-        frequencies, pairs = _document_frequencies(texts, lemma_texts)
+        frequencies, chunks = _document_frequencies(texts, lemma_texts)
         columns = _kept(frequencies, 2 if len(texts) >= FEW_UNITS else 1)
         if not len(columns):  # no unit has a word
             raise InvalidInput(_("None of the units to learn from contains a word; there is "
@@ -156,49 +180,45 @@ class Featurizer:
         idf = np.log((1 + len(texts)) / (1 + frequencies[columns])) + 1
         del frequencies
         featurizer = cls(columns, idf)
-        return featurizer, featurizer._matrix(texts, lemma_texts, pairs)
+        return featurizer, featurizer._matrix(chunks, len(texts))
 
     def transform(self, texts: list[str], lemma_texts: list[str]) -> csr_matrix:
-        rows = list(self._rows(texts, lemma_texts))
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([len(columns) for columns, _values in rows], out=indptr[1:])
-        data = [values for _columns, values in rows] or [np.zeros(0, dtype=np.float32)]
-        indices = [columns for columns, _values in rows] or [np.zeros(0, dtype=np.int32)]
-        return csr_matrix((np.concatenate(data), np.concatenate(indices), indptr),
-                          shape=(len(rows), len(self.columns)))
+        columns, values, lengths = self._values(counted(texts, lemma_texts))
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        return csr_matrix((values, columns, indptr), shape=(len(texts), len(self.columns)))
 
-    def _matrix(self, texts: list[str], lemma_texts: list[str], most: int) -> FeatureRows:
-        """units x columns, written straight into arrays of ``most`` entries (an upper bound:
-        pages never written are never resident)."""
+    def _matrix(self, chunks: list[_Counted], units: int) -> FeatureRows:
+        """units x columns, written straight into arrays big enough for every counted slot
+        (pages never written are never resident); each chunk is dropped once written."""
+        most = sum(len(chunk.slots) for chunk in chunks)
         data = np.empty(most, dtype=np.float16)
         indices = np.empty(most, dtype=np.int32)
-        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        filled = 0
-        for n, (columns, values) in enumerate(self._rows(texts, lemma_texts)):
+        indptr = np.zeros(units + 1, dtype=np.int64)
+        filled, unit = 0, 0
+        chunks.reverse()
+        while chunks:
+            columns, values, lengths = self._values(chunks.pop())
             data[filled:filled + len(values)] = values
             indices[filled:filled + len(columns)] = columns
-            filled += len(columns)
-            indptr[n + 1] = filled
+            indptr[unit + 1:unit + 1 + len(lengths)] = filled + np.cumsum(lengths)
+            filled, unit = filled + len(columns), unit + len(lengths)
         return FeatureRows(data[:filled], indices[:filled], indptr, len(self.columns))
 
-    def _rows(self, texts: list[str], lemma_texts: list[str]
-              ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        for text, lemma_text in zip(texts, lemma_texts, strict=True):
-            yield self.row(text, lemma_text)
-
-    def row(self, text: str, lemma_text: str) -> tuple[np.ndarray, np.ndarray]:
-        """One unit's columns (sorted) and TF-IDF values."""
-        slots, counts = unit_slots(text, lemma_text)
-        columns = self.columns_of(slots)
+    def _values(self, units: _Counted) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The kept columns (sorted within each unit), their TF-IDF values (sublinear tf,
+        each unit's lemma and char blocks l2-normalised apart), and how many per unit."""
+        owner = np.repeat(np.arange(len(units.lengths)), units.lengths)
+        columns = self.columns_of(units.slots)
         known = columns >= 0
-        columns, counts = columns[known], counts[known]
-        values = ((1 + np.log(counts)) * self.idf[columns]).astype(np.float32)
-        split = int(np.searchsorted(columns, self.char_start))
-        for block in (values[:split], values[split:]):
-            norm = np.sqrt(np.dot(block, block))
-            if norm > 0:
-                block /= norm
-        return columns, values
+        columns, owner = columns[known], owner[known]
+        values = ((1 + np.log(units.counts[known].astype(np.float32)))
+                  * self.idf[columns]).astype(np.float32)
+        block = owner * 2 + (columns >= self.char_start)
+        norms = np.sqrt(np.bincount(block, weights=values.astype(np.float64) ** 2,
+                                    minlength=2 * len(units.lengths)))
+        values /= norms[block].astype(np.float32)
+        return columns, values, np.bincount(owner, minlength=len(units.lengths))
 
     def columns_of(self, slots: np.ndarray) -> np.ndarray:
         """The column of each slot, -1 where the slot is not kept."""
@@ -210,16 +230,8 @@ class Featurizer:
 
     def word_columns(self, word: str) -> list[int]:
         """The char-block columns a lower-cased word contributes to."""
-        return [self._column.get(slot, -1) for slot in set(word_slots(word).tolist())]
-
-    def term_column(self, term: str) -> int:
-        """The lemma-block column of a lemma or a bigram ``"a b"`` (-1: not kept)."""
-        return self._column.get(lemma_slot(term), -1)
-
-    @cached_property
-    def _column(self) -> dict[int, int]:
-        """slot -> column, for explaining (a few MB: built on the first explanation)."""
-        return {slot: column for column, slot in enumerate(self.columns.tolist())}
+        columns = self.columns_of(np.unique(word_slots(word)))
+        return columns[columns >= 0].tolist()
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {"columns": self.columns, "idf": self.idf}

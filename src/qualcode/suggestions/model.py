@@ -13,14 +13,13 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
 from qualcode.errors import InvalidInput
 from qualcode.i18n import _
-from qualcode.suggestions.features import Featurizer, lemma_slot, word_slots
+from qualcode.suggestions.features import Featurizer, bigram_slots, lemma_slot, word_slots
 from qualcode.suggestions.units import WORD
 
 FORMAT = 2  # 1 (no number stored): vocabularies of terms; 2: hashed columns
@@ -124,8 +123,7 @@ class TrainedModel:
         owners = [np.repeat(owner, [len(g) for g in grams])]
         slots.append(np.asarray([lemma_slot(lemma) for lemma in lemmas], dtype=np.int32))
         owners.append(owner)
-        bigrams = np.asarray([lemma_slot(f"{a} {b}") for a, b in pairwise(lemmas)],
-                             dtype=np.int32)
+        bigrams = bigram_slots(slots[-1])
         slots += [bigrams, bigrams]
         owners += [owner[:-1], owner[1:]]
         columns = featurizer.columns_of(np.concatenate(slots)).astype(np.int64)
