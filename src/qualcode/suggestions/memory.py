@@ -12,6 +12,7 @@ MMAP_THRESHOLD = 256 * 1024  # blocks from this size on are returned when freed
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
 
 
+@cache
 def _glibc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")  # not translated: library name
     try:
