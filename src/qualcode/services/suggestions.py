@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import case, delete, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import InvalidInput, NotAllowed, NotFound
@@ -34,9 +34,11 @@ from qualcode.store.lookup import code_paths, find_coder
 from qualcode.suggestions.figures import CodeFigures, Summary, decide
 
 if TYPE_CHECKING:
+    from qualcode.suggestions.features import FeatureRows, Featurizer
     from qualcode.suggestions.model import TrainedModel
 
 from qualcode.suggestions.units import (
+    LabelledUnits,
     check_unit,
     coder_ids,
     codings_version,
@@ -139,21 +141,24 @@ def train(store: Store, coders: list[str], *, variables: dict[str, list[str]] | 
     return _learn(store, coders, variables or {}, unit, folds, seed, keep=True, owner=owner)
 
 
-def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], unit: str,
-           folds: int, seed: int, *, keep: bool, owner: str | None = None) -> Learnt:
-    from qualcode.suggestions.evaluation import (
-        code_figures,
-        document_folds,
-        out_of_fold,
-        summary,
-    )
-    from qualcode.suggestions.features import Featurizer
-    from qualcode.suggestions.model import TrainedModel, fit_codes
+@dataclass
+class _Corpus:
+    data: LabelledUnits  # its texts dropped once featurized
+    featurizer: Featurizer
+    features: FeatureRows
+    paths: dict[int, str]
+    code_ids: list[int]
+    fingerprint: str
 
-    began = time.perf_counter()
-    check_unit(unit)
-    if folds < 2:
-        raise InvalidInput(_("--folds must be at least 2."))
+
+def _featurized(store: Store, coders: list[str], variables: dict[str, list[str]],
+                unit: str) -> _Corpus:
+    """The coders' labelled units, featurized; their texts are dropped and the memory they
+    held is given back (scikit-learn, imported after, needs it)."""
+    from qualcode.suggestions.features import Featurizer
+    from qualcode.suggestions.memory import release_freed_memory, return_freed_blocks
+
+    return_freed_blocks()
     with store.read() as session:
         ids = coder_ids(session, coders)
         versions = selected_versions(session, variables)
@@ -165,8 +170,31 @@ def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], uni
     if not data.units:
         raise InvalidInput(_("{coders} coded nothing in the selected documents; there is "
                              "nothing to learn from.").format(coders=", ".join(coders)))
-    lemma_texts = [lemma_text(t, lemmas) for t in data.texts]
-    featurizer, features = Featurizer.fit(data.texts, lemma_texts)
+    featurizer, features = Featurizer.fit(data.texts, [lemma_text(t, lemmas)
+                                                        for t in data.texts])
+    data.texts.clear()
+    release_freed_memory()
+    return _Corpus(data, featurizer, features, paths, code_ids, fingerprint)
+
+
+def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], unit: str,
+           folds: int, seed: int, *, keep: bool, owner: str | None = None) -> Learnt:
+    began = time.perf_counter()
+    check_unit(unit)
+    if folds < 2:
+        raise InvalidInput(_("--folds must be at least 2."))
+    corpus = _featurized(store, coders, variables, unit)
+    data, features, paths, code_ids = (corpus.data, corpus.features, corpus.paths,
+                                       corpus.code_ids)
+    from qualcode.suggestions.evaluation import (
+        code_figures,
+        document_folds,
+        out_of_fold,
+        summary,
+    )
+    from qualcode.suggestions.fitting import fit_codes
+    from qualcode.suggestions.model import TrainedModel
+
     figures, columns = _code_reasons(data.labels, data.groups, [paths[c] for c in code_ids])
     folds_of = document_folds(data.groups, folds, seed)
     predicted = decide(out_of_fold(features, data.labels, folds_of, seed, columns))
@@ -179,9 +207,9 @@ def _learn(store: Store, coders: list[str], variables: dict[str, list[str]], uni
     model_id = None
     if keep:
         weights, intercepts = fit_codes(features, data.labels, seed, columns)
-        model = TrainedModel(featurizer, np.asarray([code_ids[c] for c in columns]), weights,
+        model = TrainedModel(corpus.featurizer, np.asarray([code_ids[c] for c in columns]), weights,
                              intercepts)
-        model_id = _store_model(store, result, variables, fingerprint, model, owner)
+        model_id = _store_model(store, result, variables, corpus.fingerprint, model, owner)
     return Learnt(**{**vars(result), "model_id": model_id,
                      "seconds": round(time.perf_counter() - began, 2)})
 
@@ -241,24 +269,25 @@ class _Meta:
     unit: str
     coders: list[str]
     codings_version: str
-    created_at: str
     owner: str | None
 
 
 def _meta(session: Session, coder: str | None) -> _Meta | None:
     """The model ``coder`` uses: their own newest, else the project's, else the newest one
     this connection may read."""
+    # Not created_at: it lies behind the weights in the row, and SQLite would read through
+    # their megabytes to reach it on every suggestion.
     preference = case((Coder.name == (coder or ""), 0),
                       (SuggestionModel.coder_id.is_(None), 1), else_=2)
     found = session.execute(
         select(SuggestionModel.id, SuggestionModel.unit, SuggestionModel.coders,
-               SuggestionModel.codings_version, SuggestionModel.created_at, Coder.name)
+               SuggestionModel.codings_version, Coder.name)
         .outerjoin(Coder, Coder.id == SuggestionModel.coder_id)
         .order_by(preference, SuggestionModel.id.desc()).limit(1)).first()
     if found is None:
         return None
     return _Meta(found.id, found.unit, json.loads(found.coders), found.codings_version,
-                 str(found.created_at)[:19], found.name)
+                 found.name)
 
 
 def _is_stale(session: Session, meta: _Meta) -> bool:
@@ -277,10 +306,19 @@ def model_info(store: Store, coder: str | None = None) -> ModelInfo | None:
         meta = _meta(session, coder)
         if meta is None:
             return None
-        figures = session.scalar(select(SuggestionModel.figures)
-                                 .where(SuggestionModel.id == meta.id))
-        return ModelInfo(meta.id, meta.unit, meta.coders, _is_stale(session, meta),
-                         meta.created_at, _figures(figures or "[]"), meta.owner)
+        figures, weights, created_at = session.execute(
+            select(SuggestionModel.figures, SuggestionModel.weights, SuggestionModel.created_at)
+            .where(SuggestionModel.id == meta.id)).one()
+        stale = _is_stale(session, meta) or not _readable(weights)
+        return ModelInfo(meta.id, meta.unit, meta.coders, stale, str(created_at)[:19],
+                         _figures(figures or "[]"), meta.owner)
+
+
+def _readable(weights: bytes) -> bool:
+    """Whether the stored weights are in the format this qualcode reads (else: train again)."""
+    from qualcode.suggestions.model import FORMAT, stored_format
+
+    return stored_format(weights) == FORMAT
 
 
 def _loaded(store: Store, session: Session, coder: str | None) -> tuple[_Meta, _Loaded]:
@@ -482,12 +520,12 @@ def suggestions_for(store: Store, coder: str, version_id: int, start: int, end: 
     that weighed most; none the coder dismissed there or already coded there."""
     with store.read() as session:
         _row, loaded = _loaded(store, session, coder)
-        text = session.scalar(select(DocumentVersion.text)
-                              .where(DocumentVersion.id == version_id))
-        if text is None:
+        unit_text = session.scalar(  # the unit only, not the whole transcript
+            select(func.substr(DocumentVersion.text, start + 1, max(end - start, 0)))
+            .where(DocumentVersion.id == version_id))
+        if unit_text is None:
             raise NotFound(_("That document version no longer exists."))
         hidden = _hidden_codes(session, coder, version_id, start, end)
-    unit_text = text[start:end]
     rows, _skipped = _usable(loaded, None)
     if not rows or not unit_text.strip():
         return []
@@ -497,13 +535,14 @@ def suggestions_for(store: Store, coder: str, version_id: int, start: int, end: 
     ranked = sorted(((float(probability[r]), r) for r in rows
                      if int(loaded.model.code_ids[r]) not in hidden
                      and probability[r] >= 0.5), reverse=True)[:limit]
+    words = loaded.model.weighed_most(unit_text, vector, loaded.lemmas,
+                                      [row for _confidence, row in ranked])
     result = []
     for confidence, row in ranked:
         code_id = int(loaded.model.code_ids[row])
         path = loaded.paths[code_id]
         result.append(Suggestion(code_id, path, confidence, loaded.figures[path].kappa,
-                                 loaded.model.weighed_most(unit_text, vector, loaded.lemmas,
-                                                           row)))
+                                 words[row]))
     return result
 
 

@@ -9,16 +9,18 @@ kappa, treating the model as a second coder.
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
 from qualcode.agreement.coefficients import cohen_kappa
 from qualcode.errors import InvalidInput
 from qualcode.i18n import _, ngettext
+from qualcode.suggestions.features import FeatureRows
 from qualcode.suggestions.figures import CodeFigures, Summary
-from qualcode.suggestions.model import fit_codes, probabilities
+from qualcode.suggestions.fitting import fit_codes
+from qualcode.suggestions.model import probabilities
 
 MIN_POSITIVE_UNITS = 5
 MIN_POSITIVE_DOCUMENTS = 2
+PREDICTED_ROWS = 2000  # held-out units featurized into one float32 matrix at a time
 
 
 def document_folds(groups: np.ndarray, folds: int, seed: int) -> np.ndarray:
@@ -49,17 +51,19 @@ def not_suggestible_reason(positives: int, documents: int, units: int) -> str | 
     return None
 
 
-def out_of_fold(features: csr_matrix, labels: np.ndarray, folds: np.ndarray, seed: int,
+def out_of_fold(features: FeatureRows, labels: np.ndarray, folds: np.ndarray, seed: int,
                 columns: list[int]) -> np.ndarray:
     """units x columns: each unit's probabilities from the model that did not see its
     document."""
     result = np.zeros((features.shape[0], len(columns)))
     for fold in np.unique(folds):
-        held = folds == fold
+        held = np.flatnonzero(folds == fold)
         weights, intercepts = fit_codes(features, labels, seed, columns,
-                                        rows=np.flatnonzero(~held))
-        result[held] = probabilities(features[held], np.ascontiguousarray(weights.T),
-                                     intercepts)
+                                        rows=np.flatnonzero(folds != fold))
+        by_feature = np.ascontiguousarray(weights.T)
+        for begin in range(0, len(held), PREDICTED_ROWS):
+            part = held[begin:begin + PREDICTED_ROWS]
+            result[part] = probabilities(features.rows(part), by_feature, intercepts)
     return result
 
 
