@@ -23,6 +23,8 @@ from qualcode.services.documents import NewDocument, add_document
 from qualcode.services.history import undo
 from qualcode.services.importing import import_paths
 from qualcode.store import Store, open_store
+from tests.cli import assert_user_error, qualcode
+from tests.helpers import dump
 
 CODEBOOK = "title: Konsens\ncodes:\n  - name: Wohnen\n  - name: Arbeit\n  - name: Behörden\n"
 TEXT = ("I: Wie war die Ankunft im Frühjahr 2022?\n"
@@ -224,3 +226,13 @@ def test_open_disagreements_use_the_overlap_asked_for(talbrueck: Store) -> None:
                               ("Gespräch Talbrück", "Wohnen", *at("Zuerst die Turnhalle, dann"))]
     assert open_disagreements(talbrueck, ["anna", "björn"], document="Gespräch Talbrück",
                               overlap=0.5) == []
+
+
+@pytest.mark.parametrize("overlap", ["0", "1.5", "-0.2"])
+def test_seed_refuses_an_overlap_outside_0_1(talbrueck: Store, tmp_path: Path,
+                                             overlap: str) -> None:
+    """As agreement does: a share of 1.5 would silently agree on nothing."""
+    before = dump(talbrueck)
+    assert_user_error(qualcode("consensus", "seed", "--coders", "anna,björn", "--overlap",
+                               overlap, db=str(tmp_path / "konsens.db")), "--overlap")
+    assert dump(talbrueck) == before

@@ -18,7 +18,7 @@ from qualcode.agreement.results import (
     Selection,
     Summary,
 )
-from qualcode.agreement.segments import segment_agreement, segment_disagreements
+from qualcode.agreement.segments import check_overlap, segment_agreement, segment_disagreements
 from qualcode.agreement.units import DocumentUnits, Span, UnitRows, paragraph_units, unit_rows
 from qualcode.errors import InvalidInput
 from qualcode.i18n import _
@@ -174,8 +174,7 @@ def _load(session: Session, selection: Selection):  # type: ignore[no-untyped-de
     if selection.unit not in UNITS:
         raise InvalidInput(_("--unit must be one of {choices}, not {unit!r}.")
                            .format(choices=", ".join(UNITS), unit=selection.unit))
-    if not 0 < selection.overlap <= 1:
-        raise InvalidInput(_("--overlap must be a share between 0 and 1, such as 0.9."))
+    check_overlap(selection.overlap)
     coder_ids = [find_coder(session, name).id for name in selection.coders]
     paths = code_paths(session)
     wanted_docs = select(Document).order_by(Document.name)
