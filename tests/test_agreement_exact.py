@@ -124,6 +124,25 @@ def test_agreement_and_disagreements_in_one_read(tmp_path: Path) -> None:
     # Wohnen differs on line 3, Arbeit on lines 6 and 7 (paths sort Arbeit first).
     assert [(d.code, d.start, d.end) for d in found] == [
         ("Arbeit", *line_span(6)), ("Arbeit", *line_span(7)), ("Wohnen", *line_span(3))]
+    assert {(d.document, d.unit) for d in found} == {("Gespräch Wohnen", "paragraph")}
     assert found[0].coded_by == {"anna": False, "björn": True}
     assert found[2].coded_by == {"anna": True, "björn": False}
+    store.close()
+
+
+def test_segment_level_one_emoji_coded_by_both_agrees(tmp_path: Path) -> None:
+    house = TEXT.index("🏠")  # one code point
+    store = make_store(tmp_path, [("anna", "Wohnen", house, house + 1),
+                                  ("björn", "Wohnen", house, house + 1)])
+    wohnen = agreement(store, Selection(["anna", "björn"], "segment")).codes[-1]
+    assert wohnen.code == "Wohnen"
+    assert wohnen.matched == {"anna": 1, "björn": 1} and wohnen.percent_agreement == 1.0
+    store.close()
+
+
+def test_a_document_without_turns_gives_no_units_and_no_disagreements(tmp_path: Path) -> None:
+    store = make_store(tmp_path, HAND)  # added as plain text: no speaker turns were stored
+    selection = Selection(["anna", "björn"], "turn")
+    assert disagreements(store, selection) == []
+    assert [c.n_units for c in agreement(store, selection).codes] == [0.0] * 4
     store.close()
