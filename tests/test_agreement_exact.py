@@ -23,7 +23,7 @@ from qualcode.agreement.compute import (
     agreement_and_disagreements,
     disagreements,
 )
-from qualcode.agreement.units import Span, paragraph_units
+from qualcode.agreement.units import Span, coded_units, paragraph_units
 from tests.test_agreement_reference import HAND, SEGMENTS, TEXT, line_span, make_store
 
 
@@ -32,6 +32,16 @@ def test_paragraphs_are_the_non_empty_lines_in_code_points() -> None:
     assert paragraph_units(text) == [Span(0, 13), Span(15, 36), Span(37, 47)]
     assert [text[s.start:s.end] for s in paragraph_units(text)] == [
         "I: Grüß Gott!", "B: Servus 🙂 – „na ja“", "I: Weiter?"]
+
+
+def test_a_unit_is_coded_when_an_interval_overlaps_it_by_one_code_point() -> None:
+    starts, ends = np.array([0, 5, 9]), np.array([5, 9, 12])
+    assert coded_units(starts, ends, [(4, 6)]).tolist() == [1, 1, 0]
+    assert coded_units(starts, ends, [(5, 9)]).tolist() == [0, 1, 0]  # touching is not coded
+    assert coded_units(starts, ends, [(12, 14)]).tolist() == [0, 0, 0]
+    assert coded_units(starts, ends, []).tolist() == [0, 0, 0]
+    none = np.zeros(0, dtype=np.int64)
+    assert coded_units(none, none, [(1, 3)]).tolist() == []
 
 
 def test_fleiss_for_two_coders_is_scotts_pi() -> None:
