@@ -23,7 +23,7 @@ from qualcode.agreement.compute import (
     agreement_and_disagreements,
     disagreements,
 )
-from qualcode.agreement.units import Span, coded_units, paragraph_units
+from qualcode.agreement.units import Span, UnitRows, coded_units, paragraph_units
 from tests.test_agreement_reference import HAND, SEGMENTS, TEXT, line_span, make_store
 
 
@@ -42,6 +42,16 @@ def test_a_unit_is_coded_when_an_interval_overlaps_it_by_one_code_point() -> Non
     assert coded_units(starts, ends, []).tolist() == [0, 0, 0]
     none = np.zeros(0, dtype=np.int64)
     assert coded_units(none, none, [(1, 3)]).tolist() == []
+
+
+def test_compressed_rows_are_the_distinct_patterns_with_summed_weights() -> None:
+    """Character level keeps millions of units as a few patterns: no pattern twice."""
+    m = co.MISSING
+    rows = np.array([[1, 0], [0, 0], [1, 0], [m, 1], [0, 0]], dtype=np.int8)
+    patterns, weights = UnitRows(rows, np.array([1.0, 2, 3, 4, 5]), []).compressed()
+    assert len(patterns) == 3
+    assert dict(zip(map(tuple, patterns.tolist()), weights.tolist(), strict=True)) == {
+        (0, 0): 7.0, (1, 0): 4.0, (m, 1): 4.0}
 
 
 def test_fleiss_for_two_coders_is_scotts_pi() -> None:
