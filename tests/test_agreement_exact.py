@@ -24,6 +24,7 @@ from qualcode.agreement.compute import (
     disagreements,
 )
 from qualcode.agreement.units import Span, UnitRows, coded_units, paragraph_units
+from qualcode.errors import InvalidInput
 from tests.test_agreement_reference import HAND, SEGMENTS, TEXT, line_span, make_store
 
 
@@ -165,4 +166,22 @@ def test_a_document_without_turns_gives_no_units_and_no_disagreements(tmp_path: 
     selection = Selection(["anna", "björn"], "turn")
     assert disagreements(store, selection) == []
     assert [c.n_units for c in agreement(store, selection).codes] == [0.0] * 4
+    store.close()
+
+
+@pytest.mark.parametrize(("selection", "message"), [
+    (Selection(["anna"], "paragraph"), "Agreement needs at least two coders (--coders A,B)."),
+    (Selection(["anna", "björn"], "absatz"),
+     "--unit must be one of paragraph, turn, sentence, character, segment, not 'absatz'."),
+    (Selection(["anna", "björn"], "segment", overlap=0),
+     "--overlap must be a share between 0 and 1, such as 0.9."),
+    (Selection(["anna", "björn"], "turn", documents=["Gespräch Wohnen", "Gespräch Schule"]),
+     "There is no document 'Gespräch Schule'."),
+])
+def test_a_bad_selection_is_named_in_one_sentence(tmp_path: Path, selection: Selection,
+                                                  message: str) -> None:
+    store = make_store(tmp_path, HAND)
+    with pytest.raises(InvalidInput) as raised:
+        agreement(store, selection)
+    assert str(raised.value) == message
     store.close()
