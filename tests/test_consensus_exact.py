@@ -17,6 +17,7 @@ from sqlalchemy import select
 from qualcode.agreement.consensus import open_disagreements, resolve, seed
 from qualcode.codebook.parse import parse_codebook
 from qualcode.codebook.sync import load_codebook
+from qualcode.errors import InvalidInput
 from qualcode.models import AuditEntry, Code, Coder, Coding, DocumentVersion
 from qualcode.services.codings import add_coding, update_coding
 from qualcode.services.documents import NewDocument, add_document
@@ -226,6 +227,15 @@ def test_open_disagreements_use_the_overlap_asked_for(talbrueck: Store) -> None:
                               ("Gespräch Talbrück", "Wohnen", *at("Zuerst die Turnhalle, dann"))]
     assert open_disagreements(talbrueck, ["anna", "björn"], document="Gespräch Talbrück",
                               overlap=0.5) == []
+
+
+@pytest.mark.parametrize("overlap", [0.0, 1.5, -0.2])
+def test_seed_names_the_overlap_it_refuses(talbrueck: Store, overlap: float) -> None:
+    before = dump(talbrueck)
+    with pytest.raises(InvalidInput) as raised:
+        seed(talbrueck, ["anna", "björn"], overlap=overlap)
+    assert str(raised.value) == "--overlap must be a share between 0 and 1, such as 0.9."
+    assert dump(talbrueck) == before
 
 
 @pytest.mark.parametrize("overlap", ["0", "1.5", "-0.2"])
