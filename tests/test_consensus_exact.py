@@ -142,6 +142,9 @@ def test_resolve_takes_the_chosen_coders_codings_of_that_code_in_the_range(
     assert (done.coder, done.copied, done.skipped) == ("consensus", 1, 0)
     assert consensus_rows(store) == [(1, "Wohnen", *container, "dann „Container“", "Übergang",
                                       False)]
+    with store.read() as session:
+        assert session.scalars(select(AuditEntry.actor).where(
+            AuditEntry.action == "consensus")).all() == ["reviewer"]
 
 
 def test_resolve_with_two_coders_copies_both_and_identical_ones_once(
@@ -209,6 +212,7 @@ def test_open_disagreements_drop_exactly_the_settled_ones(tmp_path: Path) -> Non
     assert [d.coded_by for d in before] == [{"anna": False, "björn": True}] + [
         {"anna": True, "björn": False}] * 3
     assert [d.text for d in before][1:3] == ["Zuerst die Turnhalle, ", "dann „Container“"]
+    assert {d.unit for d in before} == {"segment"}
     resolve(store, document="Gespräch Talbrück", code="Wohnen", start=middle[0], end=middle[1],
             take=["anna"])
     after = open_disagreements(store, ["anna", "björn"], document="Gespräch Talbrück")
