@@ -63,11 +63,12 @@ def coded_units(starts: np.ndarray, ends: np.ndarray,
         return np.zeros(len(starts), dtype=np.int8)
     marks = np.zeros(len(starts) + 1, dtype=np.int64)
     array = np.asarray(intervals, dtype=np.int64)
+    # Units [first, stop) overlap an interval; first <= stop always, and an interval that
+    # falls between units adds and takes away at one index.
     first = np.searchsorted(ends, array[:, 0], side="right")
     stop = np.searchsorted(starts, array[:, 1], side="left")
-    valid = first < stop
-    np.add.at(marks, first[valid], 1)
-    np.add.at(marks, stop[valid], -1)
+    np.add.at(marks, first, 1)
+    np.add.at(marks, stop, -1)
     return (np.cumsum(marks[:-1]) > 0).astype(np.int8)
 
 
