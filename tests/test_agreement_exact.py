@@ -13,6 +13,8 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss
 
@@ -43,6 +45,19 @@ def test_a_unit_is_coded_when_an_interval_overlaps_it_by_one_code_point() -> Non
     assert coded_units(starts, ends, []).tolist() == [0, 0, 0]
     none = np.zeros(0, dtype=np.int64)
     assert coded_units(none, none, [(1, 3)]).tolist() == []
+
+
+@pytest.mark.fuzz
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=12, unique=True),
+       st.lists(st.tuples(st.integers(0, 45), st.integers(1, 10)), max_size=6))
+def test_coded_units_agree_with_checking_every_unit(cuts: list[int],
+                                                    raw: list[tuple[int, int]]) -> None:
+    edges = sorted({0, *cuts})
+    starts, ends = np.array(edges[:-1] or [0]), np.array(edges[1:] or [1])
+    intervals = sorted((s, s + length) for s, length in raw)
+    expected = [int(any(s < end and start < e for s, e in intervals))
+                for start, end in zip(starts.tolist(), ends.tolist(), strict=True)]
+    assert coded_units(starts, ends, intervals).tolist() == expected
 
 
 def test_compressed_rows_are_the_distinct_patterns_with_summed_weights() -> None:
