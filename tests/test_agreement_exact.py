@@ -27,6 +27,8 @@ from qualcode.agreement.compute import (
 )
 from qualcode.agreement.units import Span, UnitRows, coded_units, paragraph_units
 from qualcode.errors import InvalidInput
+from qualcode.services.codings import add_coding
+from qualcode.services.importing import import_paths
 from tests.test_agreement_reference import HAND, SEGMENTS, TEXT, line_span, make_store
 
 
@@ -199,4 +201,31 @@ def test_a_bad_selection_is_named_in_one_sentence(tmp_path: Path, selection: Sel
     with pytest.raises(InvalidInput) as raised:
         agreement(store, selection)
     assert str(raised.value) == message
+    store.close()
+
+
+TURNS = ("I: Wie war die Ankunft 2022?\n"
+         "B: Wir kamen nach Talbrück – „zuerst in die Turnhalle“. 🙂\n"
+         "I: Und dann?\n"
+         "B: Eine Wohnung über den Helferkreis, später Arbeit im Bauhof.\n")
+
+
+def test_documents_without_turns_do_not_hide_the_ones_after_them(tmp_path: Path) -> None:
+    """„Gespräch Wohnen“ (no turns stored) sorts before „gespraech“ (four turns)."""
+    store = make_store(tmp_path, HAND)
+    source = tmp_path / "gespraech.txt"
+    source.write_text(TURNS, encoding="utf-8")
+    import_paths(store, [source])
+    for coder, phrase in [("anna", "Turnhalle"), ("björn", "Turnhalle"),
+                          ("björn", "Eine Wohnung")]:
+        start = TURNS.index(phrase)
+        add_coding(store, document="gespraech", code="Wohnen", coder=coder, start=start,
+                   end=start + len(phrase))
+    result = agreement(store, Selection(["anna", "björn"], "turn"))
+    assert (result.unit, result.coders, result.documents) == ("turn", ["anna", "björn"], 2)
+    wohnen = result.codes[-1]
+    # Turns (0,0) (1,1) (0,0) (0,1): three of four agree.
+    assert (wohnen.code, wohnen.n_units, wohnen.percent_agreement) == ("Wohnen", 4.0, 0.75)
+    segment = agreement(store, Selection(["anna", "björn"], "segment"))
+    assert (segment.unit, segment.coders, segment.documents) == ("segment", ["anna", "björn"], 2)
     store.close()
