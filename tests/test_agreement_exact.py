@@ -28,6 +28,7 @@ from qualcode.agreement.compute import (
 from qualcode.agreement.units import Span, UnitRows, coded_units, paragraph_units
 from qualcode.errors import InvalidInput
 from qualcode.services.codings import add_coding
+from qualcode.services.documents import NewDocument, add_document
 from qualcode.services.importing import import_paths
 from tests.test_agreement_reference import HAND, SEGMENTS, TEXT, line_span, make_store
 
@@ -228,4 +229,18 @@ def test_documents_without_turns_do_not_hide_the_ones_after_them(tmp_path: Path)
     assert (wohnen.code, wohnen.n_units, wohnen.percent_agreement) == ("Wohnen", 4.0, 0.75)
     segment = agreement(store, Selection(["anna", "björn"], "segment"))
     assert (segment.unit, segment.coders, segment.documents) == ("segment", ["anna", "björn"], 2)
+    store.close()
+
+
+def test_a_document_one_coder_never_coded_gives_no_units(tmp_path: Path) -> None:
+    """björn coded nothing in „Nachgespräch“: its two paragraphs are missing for him, not
+    "not coded", so they add no units and no disagreement."""
+    store = make_store(tmp_path, HAND)
+    add_document(store, NewDocument("Nachgespräch",
+                                    "I: Noch etwas?\nB: Die Wohnung ist zu klein.\n"))
+    add_coding(store, document="Nachgespräch", code="Wohnen", coder="anna", start=15, end=41)
+    selection = Selection(["anna", "björn"], "paragraph")
+    wohnen = agreement(store, selection).codes[-1]
+    assert (wohnen.code, wohnen.n_units, wohnen.percent_agreement) == ("Wohnen", 10.0, 0.9)
+    assert [d.document for d in disagreements(store, selection)] == ["Gespräch Wohnen"] * 3
     store.close()
