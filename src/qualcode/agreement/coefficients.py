@@ -176,6 +176,11 @@ def bootstrap_alpha(patterns: np.ndarray, weights: np.ndarray, *, samples: int =
             found.append(alpha)
     if not found:
         return None
+    return percentile_interval(np.asarray(found), level)
+
+
+def percentile_interval(replicates: np.ndarray, level: float) -> tuple[float, float]:
+    """The central ``level`` share of the replicates: cut (1 - level) / 2 from each end."""
     tail = (1 - level) / 2 * 100
-    low, high = np.percentile(found, [tail, 100 - tail])
+    low, high = np.percentile(replicates, [tail, 100 - tail])
     return float(low), float(high)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from qualcode.agreement.compute import Selection, disagreements
-from qualcode.agreement.segments import segments_match
+from qualcode.agreement.segments import check_overlap, segments_match
 from qualcode.models import Coder, Coding, Document, DocumentVersion
 from qualcode.store import Store, audit
 from qualcode.store.lookup import find_code, find_coder
@@ -30,6 +30,7 @@ class ConsensusResult:
 def seed(store: Store, coders: list[str], *, into: str = CONSENSUS,
          overlap: float = 0.9, actor: str = "reviewer") -> ConsensusResult:
     """Copy the first coder's codings that every other coder matches into the consensus."""
+    check_overlap(overlap)
     with store.write() as session:
         ids = [find_coder(session, name).id for name in coders]
         rows = session.execute(select(Coding).where(Coding.coder_id.in_(ids))).scalars().all()

@@ -11,6 +11,14 @@ from __future__ import annotations
 
 from qualcode.agreement.results import CodeAgreement, Disagreement, Selection
 from qualcode.agreement.units import DocumentUnits
+from qualcode.errors import InvalidInput
+from qualcode.i18n import _
+
+
+def check_overlap(share: float) -> None:
+    """The share two codings must overlap by: above 0 (touching is not agreeing), at most 1."""
+    if not 0 < share <= 1:
+        raise InvalidInput(_("--overlap must be a share between 0 and 1, such as 0.9."))
 
 
 def segments_match(a: tuple[int, int], b: tuple[int, int], share: float) -> bool:
@@ -36,7 +44,7 @@ def segment_agreement(docs: list[DocumentUnits], code_id: int, path: str,
     names = selection.coders
     matched = dict.fromkeys(names, 0)
     unmatched = dict.fromkeys(names, 0)
-    for c, _, _, ok in _unmatched(docs, code_id, selection):
+    for c, _doc, _span, ok in _unmatched(docs, code_id, selection):
         (matched if ok else unmatched)[names[c]] += 1
     total = sum(matched.values()) + sum(unmatched.values())
     share = sum(matched.values()) / total if total else None

@@ -59,18 +59,16 @@ def paragraph_units(text: str) -> list[Span]:
 def coded_units(starts: np.ndarray, ends: np.ndarray,
                 intervals: list[tuple[int, int]]) -> np.ndarray:
     """0/1 per unit [starts, ends): does any interval overlap it by at least one code point?"""
-    if not len(starts):
-        return np.zeros(0, dtype=np.int8)
     if not intervals:
         return np.zeros(len(starts), dtype=np.int8)
     marks = np.zeros(len(starts) + 1, dtype=np.int64)
-    if intervals:
-        array = np.asarray(intervals, dtype=np.int64)
-        first = np.searchsorted(ends, array[:, 0], side="right")
-        stop = np.searchsorted(starts, array[:, 1], side="left")
-        valid = first < stop
-        np.add.at(marks, first[valid], 1)
-        np.add.at(marks, stop[valid], -1)
+    array = np.asarray(intervals, dtype=np.int64)
+    # Units [first, stop) overlap an interval; first <= stop always, and an interval that
+    # falls between units adds and takes away at one index.
+    first = np.searchsorted(ends, array[:, 0], side="right")
+    stop = np.searchsorted(starts, array[:, 1], side="left")
+    np.add.at(marks, first, 1)
+    np.add.at(marks, stop, -1)
     return (np.cumsum(marks[:-1]) > 0).astype(np.int8)
 
 
