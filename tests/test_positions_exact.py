@@ -176,7 +176,8 @@ def test_qualcode_files_are_read_as_they_say() -> None:
 def test_without_telling_selections_the_origin_decides() -> None:
     decision = decide("NVivo 14", Evidence())
     assert decision.counting == U16 and decision.warning is None
-    assert decision.reason.startswith("all countings agree for every selection")
+    assert decision.reason == ("all countings agree for every selection (none follows a "
+                               "character beyond the Basic Multilingual Plane or a \\r\\n)")
 
 
 def test_impossible_under_the_origin_reads_the_best_possible_counting() -> None:
@@ -215,6 +216,7 @@ def test_the_fit_overrules_the_origin_at_the_margin_exactly() -> None:
     # 5 of 10 fit UTF-16, 3 of 10 code points: 0.2 better and half of all, just enough
     decision = decide("MAXQDA", _told(10, [3, 5, 0, 0]))
     assert decision.counting == U16
+    assert decision.reason == "origin 'MAXQDA'; " + _summary(10, [3, 5, 0, 0])
     assert decision.warning == ("the file's origin suggests code points, but its selections "
                                 "fit UTF-16 code units better; read as UTF-16 code units.")
 
@@ -223,6 +225,7 @@ def test_the_fit_overrules_the_origin_at_the_margin_exactly() -> None:
 def test_a_fit_short_of_the_margin_or_of_half_keeps_the_origin(fits: list[int]) -> None:
     decision = decide("MAXQDA", _told(10, fits))
     assert decision.counting == CP
+    assert decision.reason == "origin 'MAXQDA'; " + _summary(10, fits)
     assert decision.warning == ("the selections fit no counting clearly; read as code points "
                                 "as the file's origin suggests - check a few codings.")
 
