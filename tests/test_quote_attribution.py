@@ -176,10 +176,10 @@ def test_every_cell_of_every_row(study: Store) -> None:
     assert rows == [
         (NORD, nordheim, "TN1", "Sozialarbeiter", "00:02:10-0", "Herausforderungen",
          f"Herausforderungen/{WOHNEN}", "björn", "[Herr P.] hat’s koordiniert",
-         "Herr P., kreisfreie Stadt, Niedersachsen", "täglich –", ". #00:02:10-", None, 30, 61),
+         "Herr P., kreisfreie Stadt, Niedersachsen", "täglich –", ".", None, 30, 61),
         (NORD, nordheim, None, None, None, "Engagement", f"Engagement/{ENGAGEMENT}", "anna",
-         "TN2", "Gesprächspartner:in, kreisfreie Stadt, Niedersachsen", "00:02:10-0#",
-         ": Ohne die", None, 76, 79),
+         "TN2", "Gesprächspartner:in, kreisfreie Stadt, Niedersachsen", "", ": Ohne die",
+         None, 76, 79),
         (NORD, nordheim, "TN2", "Ehrenamtliche", None, "Engagement", f"Engagement/{ENGAGEMENT}",
          "anna", "Tafel", "Ehrenamtliche, kreisfreie Stadt, Niedersachsen", ": Ohne die",
          "wäre es", None, 90, 95),
@@ -263,4 +263,21 @@ def test_a_coding_that_cuts_a_name_shows_the_stand_in(tmp_path: Path) -> None:
     (quote,) = table.quotes
     # the name is judged whole on either side of the cut: no piece of it is left
     assert (quote.quote, quote.before, quote.after) == ("[Herr P.] hat", "[Herr P.]", "’s")
+    study.close()
+
+
+def test_context_never_shows_a_piece_of_a_time_mark(tmp_path: Path) -> None:
+    study = _build(tmp_path)
+    text = NORDHEIM
+    for phrase, width in (("koordiniert", 4), ("koordiniert", 9), ("Ohne", 7), ("Ohne", 10)):
+        start = text.index(phrase)
+        add_coding(study, document=NORD, code=KOOPERATION, coder="dora", start=start,
+                   end=start + len(phrase))
+        table = quote_table(study, QuoteFilter(coders=["dora"], context=width))
+        for quote in table.quotes:
+            for cell in (quote.before, quote.after):
+                assert "#" not in cell and "00:" not in cell and ":10" not in cell, cell
+    ends = {(q.quote, q.after) for q in quote_table(
+        study, QuoteFilter(coders=["dora"], context=9)).quotes}
+    assert ("koordiniert", ".") in ends  # the mark is left out whole, the full stop stays
     study.close()
