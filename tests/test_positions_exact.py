@@ -49,7 +49,8 @@ def test_a_lone_carriage_return_becomes_a_line_end_and_shifts_nothing() -> None:
     assert plain.astral[False].tolist() == [] and plain.astral[True].tolist() == []
 
 
-@pytest.mark.parametrize("counting", list(BY_COUNTING), ids=lambda c: c.label)
+@pytest.mark.parametrize("counting", list(BY_COUNTING),
+                         ids=["code-points", "utf16", "code-points-crlf-one", "utf16-crlf-one"])
 def test_every_position_of_every_counting_lands_where_it_should(counting: Counting) -> None:
     plain = PlainText(RAW)
     expected = BY_COUNTING[counting]
