@@ -235,3 +235,11 @@ def test_among_equal_fits_the_origins_unit_wins() -> None:
     # NVivo: UTF-16. Code points and UTF-16 with \r\n as one fit equally well.
     decision = decide("NVivo", _told(10, [8, 0, 1, 8]))
     assert decision.counting == U16_ONE
+
+
+def test_the_evidence_of_all_sources_adds_up() -> None:
+    evidence = _evidence([(15, 24), (8, 12), (6, 8)])
+    evidence.add(PlainText(SAID), np.array([15, 6]), np.array([24, 8]))  # a second source
+    assert evidence.telling == 5
+    assert evidence.fits == {CP: 0, U16: 3, CP_ONE: 0, U16_ONE: 1}
+    assert evidence.invalid == {CP: 0, U16: 2, CP_ONE: 0, U16_ONE: 2}

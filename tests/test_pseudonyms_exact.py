@@ -112,3 +112,37 @@ def test_one_manifest_shares_one_learner() -> None:
     first = shared_pseudonyms((("Ulf Schneider", "[Herr S.]"),), ("Karin Vogt",))
     assert first is shared_pseudonyms((("Ulf Schneider", "[Herr S.]"),), ("Karin Vogt",))
     assert first.apply("Schneidr")[0] == "[Herr S.]"
+
+
+def test_several_people_who_agreed_keep_their_names() -> None:
+    names = Pseudonyms([("Hans Müller", "[Herr M.]"), ("Frieda Brandt", "[Frau B.]")],
+                       ["Hans Becker", "Eva Brandt"])
+    assert names.apply("Hans Becker, Eva Brandt und Frieda Brandt") == (
+        "Hans Becker, Eva Brandt und [Frau B.]", [("Frieda Brandt", "[Frau B.]")])
+
+
+def test_who_agreed_stays_named_even_when_every_part_is_someone_elses() -> None:
+    names = Pseudonyms([("Hans Müller", "[Herr M.]"), ("Frieda Brandt", "[Frau B.]")],
+                       ["Hans Brandt"])
+    assert names.apply("Hans Brandt traf Frieda Brandt.") == (
+        "Hans Brandt traf [Frau B.].", [("Frieda Brandt", "[Frau B.]")])
+
+
+def test_the_longest_agreed_name_is_kept_whole() -> None:
+    names = Pseudonyms([("Ole Schmidt", "[Herr S.]"), ("Jan Meyer", "[Herr J.]")],
+                       ["Anna Schmidt", "Anna Schmidt Meyer"])
+    assert names.apply("Anna Schmidt Meyer und Anna Schmidt, nicht Jan Meyer") == (
+        "Anna Schmidt Meyer und Anna Schmidt, nicht [Herr J.]", [("Jan Meyer", "[Herr J.]")])
+
+
+def test_another_surname_that_begins_like_a_name_is_no_misspelling() -> None:
+    names = Pseudonyms([("Frieda Brandt", "[Frau B.]")], [])
+    assert names.apply("Herr Brandtner und Frau Brandt") == (
+        "Herr Brandtner und [Frau B.]", [("Frau Brandt", "[Frau B.]")])
+
+
+def test_every_short_part_is_found() -> None:
+    names = Pseudonyms([("Li Wei", "[Frau L.]"), ("Bo Chen", "[Herr C.]")], [])
+    assert names.apply("Li und Bo, LI und BO") == (
+        "[Frau L.] und [Herr C.], [Frau L.] und [Herr C.]",
+        [("Li", "[Frau L.]"), ("Bo", "[Herr C.]"), ("LI", "[Frau L.]"), ("BO", "[Herr C.]")])

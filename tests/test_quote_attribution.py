@@ -48,6 +48,8 @@ def speaker(name: str | None = "Jörg Strauß", *, consent: bool = True, role: s
      "Jörg Strauß, Stadt Kesselbrunn"),
     ({"municipality": "Kreis Lippe", "municipality_type": "Landkreis"},
      "Jörg Strauß, Kreis Lippe"),
+    ({"municipality": "Stadt Bad Kesselbrunn", "municipality_type": "kreisfreie Stadt"},
+     "Jörg Strauß, Stadt Bad Kesselbrunn"),
     # a kind without prefix, or none: the bare name; no place: the person alone
     ({"municipality": "Großweiler"}, "Jörg Strauß, Großweiler"),
     ({"municipality": "Großweiler", "municipality_type": "Amt"}, "Jörg Strauß, Großweiler"),
