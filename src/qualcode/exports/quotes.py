@@ -308,6 +308,7 @@ def _words_before(text: str, end: int, count: int) -> str:
     if 0 < start < end and _in_word(text[start - 1]):
         while start < end and _in_word(text[start]):
             start += 1
+    start = min(max(start, _mark_around(text, start)[1]), end)
     return text[start:end]
 
 
@@ -317,7 +318,24 @@ def _words_after(text: str, start: int, count: int) -> str:
     if start < end < len(text) and _in_word(text[end]):
         while end > start and _in_word(text[end - 1]):
             end -= 1
+    end = max(min(end, _mark_around(text, end)[0]), start)
     return text[start:end]
+
+
+def _mark_around(text: str, offset: int) -> tuple[int, int]:
+    """The time mark that ``offset`` cuts, as [start, end); else (offset, offset).
+
+    A context cut inside a mark would show a piece of it that ``_context`` cannot recognise.
+    """
+    window = text[max(0, offset - MARK_LENGTH):offset + MARK_LENGTH]
+    shift = max(0, offset - MARK_LENGTH)
+    for mark in TIME_MARK.finditer(window):
+        if shift + mark.start() < offset < shift + mark.end():
+            return shift + mark.start(), shift + mark.end()
+    return offset, offset
+
+
+MARK_LENGTH = 20  # longer than any time mark ("#00:00:00-000#")
 
 
 def _cut_words(text: str, start: int, end: int) -> tuple[str, str]:
