@@ -248,3 +248,14 @@ def test_any_text_is_pseudonymised_without_error(text: str) -> None:
     names = Pseudonyms([("Hans Müller", "[Herr M.]"), ("Li Wei", "[Frau L.]")], [])
     shown, _ = names.apply(text + " Hans Müller")
     assert shown is not None and shown.endswith("[Herr M.]")
+
+
+def test_an_ordinary_word_after_a_name_stays() -> None:
+    """ "Weiß weiß" is a name and the verb: only the name is replaced, the verb stays."""
+    names = Pseudonyms([("Sabine Weiß", "[Frau W.]")], [])
+    text = "Frau Weiß weiß es, und Sabine weiß es auch; WEISS WEISS nicht."
+    replaced, found = names.apply(text)
+    assert replaced == "[Frau W.] weiß es, und [Frau W.] weiß es auch; [Frau W.] nicht."
+    assert found == [("Frau Weiß", "[Frau W.]"), ("Sabine", "[Frau W.]"),
+                     ("WEISS WEISS", "[Frau W.]")]
+    assert [(s, e) for s, e, _out in names.spans(text)] == [(0, 9), (23, 29), (44, 55)]

@@ -72,21 +72,33 @@ class Pseudonyms:
             return []
         if not self._may_name_someone(set(WORD.findall(text))):
             return []
-        return [(m.start(), m.end(), out) for m in self._pattern.finditer(text)
-                if (out := self._replacement(m)) is not None]
+        return [(m.start(), end, out) for m in self._pattern.finditer(text)
+                if (replaced := self._replacement(m)) is not None
+                for out, end in [replaced]]
 
     def _replace(self, match: re.Match[str], found: list[tuple[str, str]]) -> str:
-        out = self._replacement(match)
-        if out is None:
+        replaced = self._replacement(match)
+        if replaced is None:
             return match[0]
-        found.append((match[0], out))
-        return out
+        out, end = replaced
+        found.append((match.string[match.start():end], out))
+        return out + match.string[end:match.end()]
 
-    def _replacement(self, match: re.Match[str]) -> str | None:
+    def _replacement(self, match: re.Match[str]) -> tuple[str, int] | None:
+        """The stand-in and where the replaced unit ends: an ordinary lower-case word after
+        the name ("Frau Weiß weiß es") is no part of it and stays."""
         name = match["name"]
-        if name is None or (name.islower() and all(_ordinary(w) for w in WORD.findall(name))):
+        if name is None:
             return None
-        return self._stand_in(WORD.findall(name)) + (match["genitive"] or "")
+        words = list(WORD.finditer(name))
+        while words and words[-1][0].islower() and _ordinary(words[-1][0]):
+            words.pop()
+        if not words:
+            return None
+        if len(words) == len(WORD.findall(name)):
+            return (self._stand_in([w[0] for w in words]) + (match["genitive"] or ""),
+                    match.end())
+        return self._stand_in([w[0] for w in words]), match.start("name") + words[-1].end()
 
     def _stand_in(self, words: list[str]) -> str:
         owners = [self._owners.get(self._variants.get(fold(w), fold(w)), set()) for w in words]
