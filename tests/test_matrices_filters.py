@@ -1,0 +1,161 @@
+"""Which codings a matrix counts: filters by document variable and coder, and the rows of the
+document x code matrix, on four documents whose counts are written out by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qualcode.codebook.parse import parse_codebook
+from qualcode.codebook.sync import load_codebook
+from qualcode.errors import InvalidInput, NotFound
+from qualcode.exports.matrices import MatrixFilter, cooccurrence, document_code_matrix
+from qualcode.services.codings import add_coding
+from qualcode.services.documents import NewDocument, VariableValue, add_document
+from qualcode.store import open_store
+from tests.cli import assert_user_error, qualcode
+
+TEXT = ("B: Die Wohnung in der Straße am Mühlbach war zu klein. Arbeit gab es im Bauhof, "
+        "aber ohne Sprachkurs ging das kaum – „kein Ort für Kinder“. 🙂\n")
+
+# name, variables; "Geburtsort" shares its values with "Ort" on purpose.
+DOCUMENTS = [
+    ("Interview Talbrück", {"Ort": "Talbrück", "Rolle": "Bürgermeisterin",
+                            "Geburtsort": "Mühlbach"}),
+    ("Interview Mühlbach", {"Ort": "Mühlbach", "Rolle": "Bürgermeisterin",
+                            "Geburtsort": "Talbrück"}),
+    ("Interview Seedorf", {"Ort": "Talbrück", "Rolle": "Ehrenamtliche"}),
+    ("Fokusgruppe Ämter", {"Rolle": "Verwaltung"}),
+]
+# document, coder, code, start, end: per document a different count of each code.
+CODINGS = [
+    ("Interview Talbrück", "anna", "Wohnen", 3, 54),
+    ("Interview Talbrück", "anna", "Arbeit", 55, 81),
+    ("Interview Talbrück", "björn", "Wohnen", 3, 30),
+    ("Interview Mühlbach", "anna", "Arbeit", 55, 81),
+    ("Interview Mühlbach", "anna", "Arbeit", 82, 110),
+    ("Interview Seedorf", "björn", "Sprache", 82, 110),
+    ("Fokusgruppe Ämter", "anna", "Wohnen", 3, 54),
+    ("Fokusgruppe Ämter", "anna", "Sprache", 82, 110),
+    ("Fokusgruppe Ämter", "anna", "Sprache", 0, 20),
+]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = str(tmp_path_factory.mktemp("filters") / "f.db")
+    store = open_store(path)
+    load_codebook(store, parse_codebook("title: Drei\ncodes:\n  - name: Wohnen\n"
+                                        "  - name: Arbeit\n  - name: Sprache\n"))
+    for name, variables in DOCUMENTS:
+        add_document(store, NewDocument(name, TEXT, variables=[
+            VariableValue(key, value) for key, value in variables.items()]))
+    for document, coder, code, start, end in CODINGS:
+        add_coding(store, document=document, code=code, coder=coder, start=start, end=end)
+    store.close()
+    return path
+
+
+def per_document(db: str, wanted: MatrixFilter, group_by: str | None = None
+                 ) -> dict[str, dict[str, int]]:
+    store = open_store(db)
+    try:
+        matrix = document_code_matrix(store, wanted, group_by)
+    finally:
+        store.close()
+    return {row: {code: int(n) for code, n in zip(matrix.codes, counts, strict=True) if n}
+            for row, counts in zip(matrix.rows, matrix.counts, strict=True)}
+
+
+def test_every_document_with_its_codings(db: str) -> None:
+    assert per_document(db, MatrixFilter()) == {
+        "Fokusgruppe Ämter": {"Sprache": 2, "Wohnen": 1},
+        "Interview Mühlbach": {"Arbeit": 2},
+        "Interview Seedorf": {"Sprache": 1},
+        "Interview Talbrück": {"Arbeit": 1, "Wohnen": 2},
+    }
+
+
+def test_a_variable_filter_reads_only_that_variable(db: str) -> None:
+    # Mühlbach's Geburtsort is Talbrück: it must not count as Ort = Talbrück.
+    assert per_document(db, MatrixFilter(variables={"Ort": ["Talbrück"]})) == {
+        "Interview Seedorf": {"Sprache": 1},
+        "Interview Talbrück": {"Arbeit": 1, "Wohnen": 2},
+    }
+
+
+def test_two_variables_must_both_hold(db: str) -> None:
+    both = MatrixFilter(variables={"Ort": ["Talbrück"], "Rolle": ["Bürgermeisterin"]})
+    assert per_document(db, both) == {"Interview Talbrück": {"Arbeit": 1, "Wohnen": 2}}
+    reversed_order = MatrixFilter(variables={"Rolle": ["Bürgermeisterin"], "Ort": ["Talbrück"]})
+    assert per_document(db, reversed_order) == {"Interview Talbrück": {"Arbeit": 1, "Wohnen": 2}}
+
+
+def test_several_values_of_one_variable_are_either(db: str) -> None:
+    wanted = MatrixFilter(variables={"Rolle": ["Ehrenamtliche", "Verwaltung"]})
+    assert per_document(db, wanted) == {"Fokusgruppe Ämter": {"Sprache": 2, "Wohnen": 1},
+                                        "Interview Seedorf": {"Sprache": 1}}
+
+
+def test_a_coder_filter_counts_only_their_codings(db: str) -> None:
+    assert per_document(db, MatrixFilter(coders=["björn"])) == {
+        "Interview Seedorf": {"Sprache": 1}, "Interview Talbrück": {"Wohnen": 1}}
+
+
+def test_rows_grouped_by_a_variable(db: str) -> None:
+    # The focus group has no Ort: its row is "–".
+    assert per_document(db, MatrixFilter(), group_by="Ort") == {
+        "Mühlbach": {"Arbeit": 2},
+        "Talbrück": {"Arbeit": 1, "Sprache": 1, "Wohnen": 2},
+        "–": {"Sprache": 2, "Wohnen": 1},
+    }
+
+
+def test_a_known_variable_without_the_value_leaves_nothing_to_export(db: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        per_document(db, MatrixFilter(variables={"Ort": ["Hamburg"]}))
+    assert str(caught.value) == "No coding matches these filters; there is nothing to export."
+
+
+@pytest.mark.parametrize("variables", [{"Bundesland": ["Bayern"]},
+                                       {"Ort": ["Talbrück"], "Bundesland": ["Bayern"]}])
+def test_an_unknown_variable_is_named(db: str, variables: dict[str, list[str]]) -> None:
+    with pytest.raises(NotFound) as caught:
+        per_document(db, MatrixFilter(variables=variables))
+    assert str(caught.value) == "No document has a variable 'Bundesland'."
+
+
+def test_an_unknown_grouping_variable_is_named(db: str) -> None:
+    with pytest.raises(NotFound) as caught:
+        per_document(db, MatrixFilter(), group_by="Landkreis")
+    assert str(caught.value) == "No document has a variable 'Landkreis'."
+
+
+def test_an_unknown_coder_is_named(db: str) -> None:
+    with pytest.raises(NotFound) as caught:
+        per_document(db, MatrixFilter(coders=["anna", "zoë"]))
+    assert str(caught.value) == "There is no coder 'zoë'."
+
+
+def test_the_cooccurrence_of_a_filtered_subset(db: str) -> None:
+    # Ort = Talbrück: Talbrück's anna has Wohnen [3,54) and Arbeit [55,81) (no overlap),
+    # björn has Wohnen [3,30); Seedorf's björn has Sprache. Diagonal 2, 1, 1; no pairs.
+    store = open_store(db)
+    try:
+        matrix = cooccurrence(store, MatrixFilter(variables={"Ort": ["Talbrück"]}))
+    finally:
+        store.close()
+    assert matrix.codes == ["Arbeit", "Sprache", "Wohnen"]
+    assert matrix.counts.tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 2]]
+    assert np.isnan(matrix.jaccard).all()
+
+
+def test_the_cli_names_an_unknown_grouping_variable(db: str, tmp_path: Path) -> None:
+    # It was an internal error (TypeError) before: the user saw no sentence, exit 1.
+    target = tmp_path / "d.csv"
+    result = qualcode("export", "matrix", "--kind", "documents", "--group-by", "Landkreis",
+                      "-o", str(target), db=db)
+    assert_user_error(result, "No document has a variable 'Landkreis'.")
+    assert not target.exists()
