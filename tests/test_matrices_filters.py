@@ -159,3 +159,37 @@ def test_the_cli_names_an_unknown_grouping_variable(db: str, tmp_path: Path) -> 
                       "-o", str(target), db=db)
     assert_user_error(result, "No document has a variable 'Landkreis'.")
     assert not target.exists()
+
+
+def test_jaccard_reports_each_coder_and_document_it_measures(db: str) -> None:
+    # Five (document, coder) groups: Talbrück anna and björn, Mühlbach anna, Seedorf björn,
+    # Fokusgruppe anna; one step each, as the CLI's progress line shows them.
+    steps: list[tuple[int, int, str]] = []
+    store = open_store(db)
+    try:
+        cooccurrence(store, MatrixFilter(), jaccard=True,
+                     progress=lambda done, total, what: steps.append((done, total, what)))
+    finally:
+        store.close()
+    measured = [(done, total) for done, total, what in steps if what == "measuring coded text"]
+    assert measured == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    assert [what for *_, what in steps][:2] == ["reading codings", "reading codings"]
+
+
+def test_all_documents_counts_c_and_jaccard_by_hand(db: str) -> None:
+    # Only the focus group's anna has codes that meet: Wohnen [3,54) and Sprache [0,20)
+    # share [3,20) = 17 code points; Sprache [82,110) stands alone. One pair.
+    # c: a = b = 1, n12 = 1, n_Sprache = 3, n_Wohnen = 3: 1 / (3 + 3 - 1) = 0.2.
+    # Jaccard on code points, summed over (document, coder): Wohnen 51 + 27 + 51 = 129,
+    # Sprache 28 + 28 + 20 = 76, both 17: 17 / (129 + 76 - 17) = 17 / 188.
+    store = open_store(db)
+    try:
+        matrix = cooccurrence(store, MatrixFilter(), jaccard=True)
+    finally:
+        store.close()
+    assert matrix.codes == ["Arbeit", "Sprache", "Wohnen"]
+    assert matrix.counts.tolist() == [[3, 0, 0], [0, 3, 1], [0, 1, 3]]
+    assert matrix.c_coefficient == pytest.approx(np.array([[1, 0, 0], [0, 1, 0.2],
+                                                           [0, 0.2, 1]]))
+    assert matrix.jaccard == pytest.approx(np.array([[1, 0, 0], [0, 1, 17 / 188],
+                                                     [0, 17 / 188, 1]]))
