@@ -14,6 +14,7 @@ from qualcode.errors import InvalidInput, NotFound
 from qualcode.exports.matrices import MatrixFilter, cooccurrence, document_code_matrix
 from qualcode.services.codings import add_coding
 from qualcode.services.documents import NewDocument, VariableValue, add_document
+from qualcode.services.importing import import_paths
 from qualcode.store import open_store
 from tests.cli import assert_user_error, qualcode
 
@@ -193,3 +194,48 @@ def test_all_documents_counts_c_and_jaccard_by_hand(db: str) -> None:
                                                            [0, 0.2, 1]]))
     assert matrix.jaccard == pytest.approx(np.array([[1, 0, 0], [0, 1, 17 / 188],
                                                      [0, 17 / 188, 1]]))
+
+
+def test_codings_of_one_code_point_share_it_fully(tmp_path: Path) -> None:
+    # Both codes code only the 🙂 (one code point) in the same turn: Jaccard 1 on code points
+    # and on turns, c = 1 / (1 + 1 - 1) = 1, one pair.
+    store = open_store(str(tmp_path / "e.db"))
+    load_codebook(store, parse_codebook("title: Zwei\ncodes:\n  - name: Wohnen\n"
+                                        "  - name: Arbeit\n"))
+    add_document(store, NewDocument("Notiz Öz", TEXT))
+    smiley = TEXT.index("🙂")
+    for code in ("Wohnen", "Arbeit"):
+        add_coding(store, document="Notiz Öz", code=code, coder="cem", start=smiley,
+                   end=smiley + 1)
+    try:
+        for semantics in ("overlap", "turn"):
+            matrix = cooccurrence(store, MatrixFilter(semantics=semantics), jaccard=True)
+            assert matrix.counts.tolist() == [[1, 1], [1, 1]], semantics
+            assert matrix.c_coefficient.tolist() == [[1.0, 1.0], [1.0, 1.0]], semantics
+            assert matrix.jaccard.tolist() == [[1.0, 1.0], [1.0, 1.0]], semantics
+    finally:
+        store.close()
+
+
+def test_unplaced_codings_are_not_counted(tmp_path: Path) -> None:
+    # After a correction the sentence about the Turnhalle is gone: its coding stays unplaced
+    # on the old version and counts nowhere; the moved one counts once.
+    transcript = tmp_path / "talbrueck.txt"
+    transcript.write_text("B: Die Turnhalle war belegt. Ohne Netzwerk geht nichts.\n",
+                          encoding="utf-8")
+    store = open_store(str(tmp_path / "u.db"))
+    load_codebook(store, parse_codebook("title: Zwei\ncodes:\n  - name: Wohnen\n"
+                                        "  - name: Arbeit\n"))
+    import_paths(store, [transcript])
+    add_coding(store, document="talbrueck", code="Wohnen", coder="anna", start=3, end=28)
+    add_coding(store, document="talbrueck", code="Arbeit", coder="anna", start=29, end=55)
+    transcript.write_text("B: Ohne Netzwerk geht nichts.\n", encoding="utf-8")
+    (item,) = import_paths(store, [transcript]).imported
+    assert (item.reanchored.moved, item.reanchored.unplaced) == (1, 1)
+    try:
+        matrix = cooccurrence(store, MatrixFilter())
+        documents = document_code_matrix(store, MatrixFilter())
+    finally:
+        store.close()
+    assert matrix.codes == ["Arbeit"] and matrix.counts.tolist() == [[1]]
+    assert documents.rows == ["talbrueck"] and documents.counts.tolist() == [[1]]

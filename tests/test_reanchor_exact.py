@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode.transcripts.reanchor import OffsetMap, Placement, place
+from qualcode.transcripts.reanchor import OffsetMap, Placement, _snap, place
 
 OLD = "Die Ausländerbehörde hat schnell reagiert. Ohne Netzwerk geht nichts."
 NEW = "Die Ausländerbehörde hat sehr schnell reagiert. Ohne Netzwerke geht nichts."
@@ -98,7 +98,59 @@ def test_an_empty_new_version_leaves_everything_unplaced() -> None:
 
 
 def test_a_coding_of_blank_lines_is_not_placed_on_other_blank_lines() -> None:
-    # Three of four line breaks would score 1 - 1 / 7 = 85.7, but white space alone
-    # carries nothing to recognise.
-    old, new = "Frage\n\n\n\nAntwort", "Frage\n\n\nAntwort"
-    assert place(old, new, [(5, 9, "\n\n\n\n")]) == [Placement("unplaced", 0, 0, 0.0)]
+    # Six of seven line breaks and the "A" after them would score 1 - 2 / 14 = 85.7, but
+    # white space alone carries nothing to recognise.
+    old, new = "Frage" + "\n" * 7 + "Antwort", "Frage" + "\n" * 6 + "Antwort"
+    assert place(old, new, [(5, 12, "\n" * 7)]) == [Placement("unplaced", 0, 0, 0.0)]
+
+
+CODED = "Helferkreis war sofort da."
+CHANGED = "Helferkreiß wär sofortt da!"  # no word left equal; 1 - 7 / 53 = 86.8 on its own
+FILLER = "Dann kamen die Familien aus Charkiw an, und die Schule brauchte Plätze. " * 3
+
+
+def test_the_search_window_ends_200_code_points_after_the_estimate() -> None:
+    # Only "B:" and "Danke." are equal words: the estimate is [3, 4). The window ends at
+    # 4 + 200 = 204 and so cuts "a!" off the changed sentence [179, 206): the best alignment
+    # inside is its first 25 code points, 1 - 7 / 51 = 86.3 (with "a" it would be
+    # 1 - 6 / 52 = 88.5), snapped to the whole words [179, 206).
+    old = "B: " + CODED + " Danke."
+    head = "B: – Danke. "
+    new = head + FILLER[:179 - len(head) - 1] + " " + CHANGED
+    assert new.index(CHANGED) == 179
+    assert place(old, new, [(3, 29, CODED)]) == [Placement("fuzzy", 179, 206, 86.3)]
+
+
+def test_a_changed_sentence_beyond_the_window_is_unplaced() -> None:
+    old = "B: " + CODED + " Danke."
+    new = "B: – Danke. " + FILLER + CHANGED
+    assert place(old, new, [(3, 29, CODED)]) == [Placement("unplaced", 0, 0, 0.0)]
+
+
+def test_the_search_window_starts_at_the_first_code_point() -> None:
+    # The estimate [0, 43) also covers "Nachtrag: alle." and scores too low; the window
+    # from 0 aligns the first 26 code points, "Helferkreiß wär sofortt da": 1 - 6 / 52 = 88.5
+    # (without the "H" it would be 86.3), snapped to the whole words [0, 27).
+    old = CODED + " Danke."
+    new = CHANGED + " Nachtrag: alle. Danke."
+    assert place(old, new, [(0, 26, CODED)]) == [Placement("fuzzy", 0, 27, 88.5)]
+
+
+SENTENCE = "B: Die Turnhalle war belegt."  # "Turnhalle" is [7, 16), "belegt." [21, 28)
+
+
+@pytest.mark.parametrize(("text", "start", "end", "snapped"), [
+    (SENTENCE, 8, 14, (7, 16)),  # "urnhal" -> "Turnhalle"
+    (SENTENCE, 15, 20, (7, 20)),  # from the last letter of a word back to its first
+    (SENTENCE, 3, 8, (3, 16)),  # an end one letter into a word goes to its end
+    (SENTENCE, 21, 27, (21, 28)),  # up to the end of the text, not beyond
+    (SENTENCE, 0, 28, (0, 28)),
+    (SENTENCE, 6, 17, (7, 16)),  # the spaces around "Turnhalle" are trimmed
+    (SENTENCE, 0, 0, (0, 0)),
+    ("Turnhalle", 1, 5, (0, 9)),  # down to the first code point, not below
+    ("Ja, gut.", 0, 1, (0, 3)),
+    ("Frage\n\n\nAntwort", 5, 6, (6, 6)),  # white space alone shrinks to nothing
+])
+def test_a_fuzzy_range_is_snapped_to_whole_words(text: str, start: int, end: int,
+                                                 snapped: tuple[int, int]) -> None:
+    assert _snap(text, start, end) == snapped
