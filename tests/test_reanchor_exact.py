@@ -154,3 +154,17 @@ SENTENCE = "B: Die Turnhalle war belegt."  # "Turnhalle" is [7, 16), "belegt." [
 def test_a_fuzzy_range_is_snapped_to_whole_words(text: str, start: int, end: int,
                                                  snapped: tuple[int, int]) -> None:
     assert _snap(text, start, end) == snapped
+
+
+@pytest.mark.parametrize(("old", "new", "start", "coded", "placed"), [
+    # the estimate is 12 (after "Gut. "); "Ja" at 3 and 16: 16 is nearer
+    ("B: Gut. Ja, sicher.", "B: Ja. Gut. Nö. Ja.", 8, "Ja", 16),
+    # "Ja" at 3, 16 and 20: the middle one is nearest
+    ("B: Gut. Ja, sicher.", "B: Ja. Gut. Nö, Ja. Ja.", 8, "Ja", 16),
+    # the estimate is 15; "mm" at 4 and at 5 (overlapping): 5 is nearer
+    ("B: Gut. Hmm, sicher.", "B: Hmmm. Gut. Ach.", 9, "mm", 5),
+])
+def test_the_occurrence_nearest_the_estimate_is_taken(old: str, new: str, start: int,
+                                                       coded: str, placed: int) -> None:
+    assert place(old, new, [(start, start + len(coded), coded)]) == [
+        Placement("moved", placed, placed + len(coded), 100.0)]
