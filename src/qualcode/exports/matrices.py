@@ -374,7 +374,7 @@ class DocumentCodeMatrix:
 def document_code_matrix(store: Store, wanted: MatrixFilter,
                          group_by: str | None = None) -> DocumentCodeMatrix:
     """Codings per document (or per value of a document variable) and code."""
-    arrays, paths, _ = load_codings(store, wanted)
+    arrays, paths, _units = load_codings(store, wanted)
     with store.read() as session:
         names = {vid: doc for vid, doc in session.execute(
             select(DocumentVersion.id, DocumentVersion.document_id))}

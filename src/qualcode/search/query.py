@@ -78,12 +78,14 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     position = 0
     while position < len(text):
         match = TOKEN.match(text, position)
-        if match is None or match.end() == position:
-            break
+        if match is None:  # white space at the end, or a quote that is never closed
+            if text[position:].isspace():
+                break
+            raise InvalidInput(_("The search query {text!r} has an unclosed '\"'.")
+                               .format(text=text))
         position = match.end()
-        kind = match.lastgroup
-        if kind is not None:
-            found.append((kind, match.group(kind)))
+        kind = str(match.lastgroup)  # every match takes one of the four groups
+        found.append((kind, match.group(kind)))
     return found
 
 
