@@ -63,14 +63,14 @@ def test_undo_reports_and_records_what_it_reverted(project: Store) -> None:
     (add_entry,) = _entries(project, added)
     reverted = undo(project, "anna")
     assert (reverted.reverted_batch, reverted.changes) == (added, 1)
-    assert reverted.description == "undo: add of 1 codings"
+    assert reverted.description == "1 coding removed"
     assert reverted.batch == _batches(project, "anna")[-1] != added
     assert _entries(project, reverted.batch) == [
         ("anna", "undo", "codings", coding, add_entry[5], None),
         ("anna", "undo", "batch", None, None, json.dumps({"reverts": added}))]
     again = redo(project, "anna")
     assert (again.reverted_batch, again.changes) == (reverted.batch, 1)
-    assert again.description == "redo: undo of 1 codings"
+    assert again.description == "1 coding added"
     assert _entries(project, again.batch) == [
         ("anna", "redo", "codings", coding, None, add_entry[5]),
         ("anna", "redo", "batch", None, None, json.dumps({"reverts": reverted.batch}))]
@@ -135,7 +135,7 @@ def test_a_batch_of_many_rows_is_undone_once(project: Store) -> None:
     merge_codes(project, WOHNEN, FINANZEN, actor="anna")  # moves four codings: one batch
     reverted = undo(project, "anna")
     # four codings moved and the emptied code removed; named by the batch's first entry
-    assert (reverted.changes, reverted.description) == (5, "undo: merge of 5 codings")
+    assert (reverted.changes, reverted.description) == (5, "1 code added, 4 codings changed")
     assert dump(project, *TABLES) == before_merge
     undo(project, "anna")  # the next undo reverts anna's coding from before the merge
     assert dump(project, *TABLES)["codings"] == [r for r in before_merge["codings"]
