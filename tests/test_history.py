@@ -145,3 +145,21 @@ def test_codebook_commands_are_undone_by_their_author(tmp_path: Path) -> None:
     store = open_store(db)
     assert dump(store, *TABLES) == before
     store.close()
+
+
+def test_undo_names_memos_and_codes_in_words(project: Store) -> None:
+    from qualcode.models import AuditEntry
+    from qualcode.services.history import describe
+
+    for text in ("Erstes Memo: „auf Augenhöhe“", "Überarbeitet 🙂", ""):
+        set_memo(project, "document", 1, text, coder="anna")
+    said = [undo(project, "anna").description for _ in range(3)]
+    assert said == ["1 memo added", "1 memo changed", "1 memo removed"]
+
+    def entry(entity: str, before: str | None, after: str | None) -> AuditEntry:
+        return AuditEntry(actor="lea", action="merge", entity=entity, entity_id=1,
+                          batch="b", before=before, after=after)
+
+    assert describe([entry("codes", None, "{}"), entry("codes", None, "{}"),
+                     entry("memos", "{}", "{}"), entry("memos", "{}", "{}")]) == \
+        "2 codes removed, 2 memos changed"
