@@ -55,6 +55,8 @@ class LiveUpdates:
         work runs: it shows what it read when it ends, and a second reader would slow it."""
         if not self._wanted or self._reading:
             return  # a running read looks again when it is done
+        if not self.app.screen_stack:
+            return  # the app is closing: a retry timer may still fire after the last screen
         jobs = getattr(self.app.screen, "jobs", None)
         if jobs is not None and jobs.busy:
             if not self._retrying:
