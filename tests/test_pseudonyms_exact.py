@@ -146,3 +146,39 @@ def test_every_short_part_is_found() -> None:
     assert names.apply("Li und Bo, LI und BO") == (
         "[Frau L.] und [Herr C.], [Frau L.] und [Herr C.]",
         [("Li", "[Frau L.]"), ("Bo", "[Herr C.]"), ("LI", "[Frau L.]"), ("BO", "[Herr C.]")])
+
+
+def test_three_parts_of_three_people_stand_for_the_last_ones_owner() -> None:
+    names = Pseudonyms([("Anna Schulz", "[P1]"), ("Maria Weber", "[P2]"),
+                        ("Karl Müller", "[P3]")], [])
+    assert names.apply("Das sagte Anna Maria Müller gestern.") == (
+        "Das sagte [P3] gestern.", [("Anna Maria Müller", "[P3]")])
+    assert names.apply("Das sagte Anna Maria gestern.") == (
+        "Das sagte [P2] gestern.", [("Anna Maria", "[P2]")])
+
+
+def test_a_misspelling_ending_in_s_is_learned_whole() -> None:
+    # "Andraes" is close to Andreas; without its "s" ("Andrae") it is not
+    names = Pseudonyms([("Andreas Vogt", "[Herr V.]")], [])
+    assert names.apply("Das hat Andraes gesagt.") == (
+        "Das hat [Herr V.] gesagt.", [("Andraes", "[Herr V.]")])
+
+
+def test_a_misspelling_among_many_lower_case_words_is_learned() -> None:
+    filler = " ".join(f"wort{i}" for i in range(500))
+    names = Pseudonyms([("Andreas Vogt", "[Herr V.]")], [])
+    shown, found = names.apply(f"{filler} Andraes {filler}")
+    assert found == [("Andraes", "[Herr V.]")]
+    assert shown == f"{filler} [Herr V.] {filler}"
+
+
+def test_a_misspelling_differs_from_the_name_by_at_most_three_letters() -> None:
+    names = Pseudonyms([("Paul Lindemann", "[Herr L.]"), ("Eva Brandstätter", "[Frau B.]")],
+                       [])
+    # three letters more than "lindemann": still taken for the name, to be safe
+    assert names.apply("Am Lindemannweg wohnt Frau Brandstätter.") == (
+        "Am [Herr L.] wohnt [Frau B.].",
+        [("Lindemannweg", "[Herr L.]"), ("Frau Brandstätter", "[Frau B.]")])
+    # four more than "brandstaetter": another word
+    assert names.apply("Am Brandstätterring wohnt niemand.") == (
+        "Am Brandstätterring wohnt niemand.", [])

@@ -122,9 +122,9 @@ class Pseudonyms:
         return found
 
     def _may_be_name(self, word: str) -> bool:
+        # short parts are owners too: their folded form is in ``_owners``
         folded, stem = fold(word), fold(word.removesuffix("s"))
-        return (word.removesuffix("s") in self._short
-                or any(f in self._owners or f in self._variants for f in (folded, stem)))
+        return any(f in self._owners or f in self._variants for f in (folded, stem))
 
     def _learn_misspellings(self, words: set[str]) -> None:
         """Add capitalised words close to a name part; one recompile per text that has any."""
