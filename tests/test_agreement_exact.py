@@ -25,7 +25,7 @@ from qualcode.agreement.compute import (
     agreement_and_disagreements,
     disagreements,
 )
-from qualcode.agreement.units import Span, UnitRows, coded_units, paragraph_units
+from qualcode.agreement.units import Span, UnitRows, coded_units, paragraph_units, unit_rows
 from qualcode.errors import InvalidInput
 from qualcode.services.codings import add_coding
 from qualcode.services.documents import NewDocument, add_document
@@ -243,4 +243,87 @@ def test_a_document_one_coder_never_coded_gives_no_units(tmp_path: Path) -> None
     wohnen = agreement(store, selection).codes[-1]
     assert (wohnen.code, wohnen.n_units, wohnen.percent_agreement) == ("Wohnen", 10.0, 0.9)
     assert [d.document for d in disagreements(store, selection)] == ["Gespräch Wohnen"] * 3
+    store.close()
+
+
+def test_alpha_of_nothing_or_of_too_little_is_undefined() -> None:
+    assert co.krippendorff_alpha(np.zeros((0, 2), dtype=np.int8)) is None
+    missing = np.full((3, 2), co.MISSING)
+    assert co.krippendorff_alpha(missing) is None
+    # half a unit of two values: one pairable value, no pair to compare
+    assert co.krippendorff_alpha(np.array([[0, 1]]), np.array([0.5])) is None
+
+
+def test_alpha_of_one_unit_on_which_two_coders_differ_is_zero() -> None:
+    # o = [[0, 1], [1, 0]], n = 2: D_o = 2, D_e = 1 * 1 * 2 / (2 - 1) = 2
+    assert co.krippendorff_alpha(np.array([[0, 1]])) == 0.0
+
+
+def test_ratio_alpha_with_a_small_expected_disagreement() -> None:
+    # values 1 and 2: delta = (1/3)^2 = 1/9. Units (1,1), (2,2), (1,2): o = [[2,1],[1,2]],
+    # n = 6, D_o = 2/9, D_e = 2 * 3 * 3 / 9 / 5 = 2/5: alpha = 1 - (2/9) / (2/5) = 4/9
+    units = np.array([[0, 0], [1, 1], [0, 1]])
+    alpha = co.krippendorff_alpha(units, values=np.array([1.0, 2.0]), level="ratio")
+    assert alpha == pytest.approx(4 / 9)
+    assert alpha == pytest.approx(krippendorff.alpha(
+        reliability_data=np.array([[1.0, 2.0, 1.0], [1.0, 2.0, 2.0]]), value_domain=[1, 2],
+        level_of_measurement="ratio"))
+
+
+def test_coincidences_of_one_unit_of_one_value() -> None:
+    # three coders gave value 0: 3 * 2 pairs / (3 - 1) = 3, weighted 2
+    assert co.coincidences(np.array([[3.0]]), np.array([2.0])).tolist() == [[6.0]]
+
+
+def test_no_documents_give_no_unit_rows() -> None:
+    rows = unit_rows([], 1, 2, "paragraph")
+    assert rows.rows.shape == (0, 2) and rows.weights.shape == (0,)
+
+
+def test_a_coder_missing_from_a_document_is_shown_as_missing(tmp_path: Path) -> None:
+    """carla coded only in a document of her own: in „Gespräch Wohnen“ she is missing."""
+    store = make_store(tmp_path, HAND)
+    add_document(store, NewDocument("Zweitgespräch", "I: Und sonst?\nB: Nichts weiter.\n"))
+    add_coding(store, document="Zweitgespräch", code="Wohnen", coder="carla", start=14,
+               end=30)
+    selection = Selection(["anna", "björn", "carla"], "paragraph")
+    found = disagreements(store, selection)
+    assert found[0].coded_by == {"anna": False, "björn": True, "carla": None}
+    store.close()
+
+
+def test_disagreements_follow_the_document_names(tmp_path: Path) -> None:
+    store = make_store(tmp_path, HAND)
+    add_document(store, NewDocument("Abschlussgespräch", "I: Wohnen?\nB: Eng.\n"))
+    add_coding(store, document="Abschlussgespräch", code="Wohnen", coder="anna", start=11,
+               end=15)
+    add_coding(store, document="Abschlussgespräch", code="Arbeit", coder="björn", start=0,
+               end=10)
+    found = disagreements(store, Selection(["anna", "björn"], "paragraph"))
+    assert [(d.code, d.document) for d in found] == [
+        ("Arbeit", "Abschlussgespräch"), ("Arbeit", "Gespräch Wohnen"),
+        ("Arbeit", "Gespräch Wohnen"), ("Wohnen", "Abschlussgespräch"),
+        ("Wohnen", "Gespräch Wohnen")]
+    store.close()
+
+
+def test_the_bootstrap_takes_the_number_of_samples_asked_for(tmp_path: Path) -> None:
+    from tests.test_agreement_reference import ANNA, BJOERN
+
+    store = make_store(tmp_path, HAND)
+    wohnen = agreement(store, Selection(["anna", "björn"], "paragraph", bootstrap=200)).codes[-1]
+    rows = np.array(list(zip(ANNA["Wohnen"], BJOERN["Wohnen"], strict=True)), dtype=np.int8)
+    patterns, weights = UnitRows(rows, np.ones(10), []).compressed()
+    assert wohnen.code == "Wohnen"
+    assert wohnen.alpha_interval == co.bootstrap_alpha(patterns, weights, samples=200)
+    assert wohnen.alpha_interval != co.bootstrap_alpha(patterns, weights, samples=1000)
+    store.close()
+
+
+def test_an_overlap_of_1_asks_for_identical_codings(tmp_path: Path) -> None:
+    # line by line: Wohnen 3 of anna's 4 and björn's 3 are the same; Arbeit 1 of 1 and 3
+    store = make_store(tmp_path, HAND)
+    codes = agreement(store, Selection(["anna", "björn"], "segment", overlap=1.0)).codes
+    assert [(c.code, c.matched, c.percent_agreement) for c in codes if c.used] == [
+        ("Arbeit", {"anna": 1, "björn": 1}, 2 / 4), ("Wohnen", {"anna": 3, "björn": 3}, 6 / 7)]
     store.close()

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 MISSING = -1
-Metric = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+Metric = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 def value_counts(patterns: np.ndarray, categories: int) -> np.ndarray:
@@ -42,22 +42,22 @@ def coincidences(counts: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return matrix
 
 
-def _nominal(values: np.ndarray, marginals: np.ndarray, _: np.ndarray) -> np.ndarray:
+def _nominal(values: np.ndarray, marginals: np.ndarray) -> np.ndarray:
     return (values[:, None] != values[None, :]).astype(float)
 
 
-def _interval(values: np.ndarray, marginals: np.ndarray, _: np.ndarray) -> np.ndarray:
+def _interval(values: np.ndarray, marginals: np.ndarray) -> np.ndarray:
     return (values[:, None] - values[None, :]) ** 2
 
 
-def _ratio(values: np.ndarray, marginals: np.ndarray, _: np.ndarray) -> np.ndarray:
+def _ratio(values: np.ndarray, marginals: np.ndarray) -> np.ndarray:
     total = values[:, None] + values[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         delta = ((values[:, None] - values[None, :]) / total) ** 2
     return np.nan_to_num(delta)
 
 
-def _ordinal(values: np.ndarray, marginals: np.ndarray, _: np.ndarray) -> np.ndarray:
+def _ordinal(values: np.ndarray, marginals: np.ndarray) -> np.ndarray:
     cumulative = np.cumsum(marginals)
     size = len(values)
     delta = np.zeros((size, size))
@@ -93,7 +93,7 @@ def krippendorff_alpha(patterns: np.ndarray, weights: np.ndarray | None = None, 
     total = marginals.sum()
     if total <= 1:
         return None
-    delta = METRICS[level](values, marginals, matrix)
+    delta = METRICS[level](values, marginals)
     observed = (matrix * delta).sum()
     expected = (np.outer(marginals, marginals) * delta).sum() / (total - 1)
     if expected <= 0:

@@ -125,7 +125,7 @@ def _differing(rows: np.ndarray) -> np.ndarray:
 
 def _code_result(path: str, patterns: np.ndarray, weights: np.ndarray, coders: int,
                  bootstrap: int) -> CodeAgreement:
-    pairable = (patterns != co.MISSING).sum(axis=1) >= 2 if len(patterns) else np.zeros(0, bool)
+    pairable = (patterns != co.MISSING).sum(axis=1) >= 2
     patterns, weights = patterns[pairable], weights[pairable]
     values = patterns[patterns != co.MISSING]
     degenerate = bool(values.size == 0 or values.min() == values.max())
