@@ -34,6 +34,10 @@ class StoreWatcher:
     def stop(self) -> None:
         self._stop.set()
 
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
     def _run(self) -> None:
         try:
             if self.store.is_sqlite:

@@ -44,7 +44,13 @@ class LiveUpdates:
 
     def _changed(self) -> None:
         """In the watcher's thread: someone committed; look at it from the UI loop."""
-        self.app.call_from_thread(self._want)
+        self._on_ui(self._want)
+
+    def _on_ui(self, callback: Any, *args: Any) -> None:
+        """From a thread, run ``callback`` in the UI loop; not once the app is closing (its
+        loop may end before the call runs, leaving the call never awaited)."""
+        if not self.watcher.stopped and self.app.is_running:
+            self.app.call_from_thread(callback, *args)
 
     def _want(self) -> None:
         self._wanted = True
@@ -78,13 +84,13 @@ class LiveUpdates:
             if isinstance(screen, CodingScreen) and screen.data is not None:
                 fresh = read_fresh(self.app.store, screen.data.version_id, self.app.coder,
                                    recount=True)
-                self.app.call_from_thread(self._show_coding, screen, fresh)
+                self._on_ui(self._show_coding, screen, fresh)
             elif isinstance(screen, DocumentsScreen):
                 from qualcode.services.documents import list_documents
 
                 found = list_documents(self.app.store, coder=self.app.coder)
-                self.app.call_from_thread(self._show_documents, screen, found)
-            self.app.call_from_thread(self._read_done)
+                self._on_ui(self._show_documents, screen, found)
+            self._on_ui(self._read_done)
         except (QualcodeError, RuntimeError):  # the store went away, or the app is closing
             self._reading = False
 
