@@ -18,7 +18,14 @@ from hypothesis import strategies as st
 
 from qualcode.codebook.parse import parse_codebook
 from qualcode.codebook.sync import load_codebook
-from qualcode.exports.matrices import MatrixFilter, c_coefficient, cooccurrence, meetings
+from qualcode.exports import matrices
+from qualcode.exports.matrices import (
+    MatrixFilter,
+    _narrow,
+    c_coefficient,
+    cooccurrence,
+    meetings,
+)
 from qualcode.services.coding_import import import_codings
 from qualcode.services.documents import NewDocument, add_document
 from qualcode.store import open_store
@@ -153,5 +160,20 @@ def test_distinct_partners_match_brute_force_and_c_stays_in_unit_range(data) -> 
             pairs[code[y], code[x]] += 1
     assert (found.met == met).all()
     assert (found.pairs == pairs).all()
+    assert found.met.dtype.kind == found.pairs.dtype.kind == "i"  # counts, written as such
+    with pytest.MonkeyPatch.context() as patch:  # many slices of two pairs each: the same
+        patch.setattr(matrices, "PAIRS_PER_CHUNK", 2)
+        sliced = meetings(version, coder, code, start, end, size)
+    assert (sliced.met == met).all() and (sliced.pairs == pairs).all()
     c = c_coefficient(found.met, np.bincount(code, minlength=size))
     assert ((c >= 0) & (c <= 1)).all()
+
+
+@pytest.mark.parametrize(("values", "narrowed"), [
+    ([], True), ([-(2**31), 0, 2**31 - 1], True), ([2**31], False), ([-(2**31) - 1], False)])
+def test_values_are_narrowed_to_int32_exactly_when_they_fit(values: list[int],
+                                                            narrowed: bool) -> None:
+    given_values = np.array(values, dtype=np.int64)
+    result = _narrow(given_values)
+    assert result.dtype == (np.int32 if narrowed else np.int64)
+    assert result.tolist() == values

@@ -305,7 +305,8 @@ class _SameCode:
 
 def _narrow(values: np.ndarray) -> np.ndarray:
     """int32 where the values fit: the pair loops are bound by memory traffic."""
-    fits = not len(values) or (int(values.min()) > -(2**31) and int(values.max()) < 2**31 - 1)
+    bounds = np.iinfo(np.int32)
+    fits = not len(values) or (bounds.min <= int(values.min()) and int(values.max()) <= bounds.max)
     return values.astype(np.int32) if fits else values
 
 
