@@ -180,7 +180,7 @@ def _place(variables: dict[str, str | None], rule: Attribution) -> str | None:
     if not name:
         return None
     prefixes = set(rule.place_prefix.values())
-    if name.split(" ", 1)[0] in prefixes | {"Kreis"}:  # not translated: place names are data
+    if name.split(maxsplit=1)[0] in prefixes | {"Kreis"}:  # not translated: place names are data
         return name
     kind = variables.get(rule.place_kind) if rule.place_kind else None
     return f"{rule.place_prefix.get(kind or '', '')} {name}".strip()
@@ -278,11 +278,11 @@ class _Shown:
 
     def once(self, value: str | None, document: str, start: int, column: str) -> str | None:
         """A cell that repeats from row to row: pseudonymised and listed the first time."""
-        key = (column.split(" ", 1)[0], value)
+        key = (column.partition(" ")[0], value)
         if key not in self._cells:
             shown, found = self.names.apply(value)
             self._cells[key] = shown
-            shown_document = self._cells.get(("document", document), document) or document
+            shown_document = self._cells.get(("document", document)) or document
             self.replacements += [Replacement(shown_document, start, f, r, column)
                                   for f, r in found]
         return self._cells[key]
@@ -290,7 +290,7 @@ class _Shown:
     def row(self, document: str | None, start: int):  # type: ignore[no-untyped-def]
         def cell(value: str | None, column: str, cut: tuple[str, str] = ("", "")) -> str | None:
             """``cut``: the rest of words the cell cuts, so that whole words are judged."""
-            left, right = cut if value else ("", "")
+            left, right = cut
             shown, found = self.names.apply(left + value + right if value else value)
             if shown and left and shown.startswith(left):
                 shown = shown[len(left):]
