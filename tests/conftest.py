@@ -135,16 +135,28 @@ def demo_url(store_kind: str, request: pytest.FixtureRequest) -> str:
     """The demo project on an SQLite file (a copy) or on a PostgreSQL database."""
     if store_kind == "sqlite":
         return request.getfixturevalue("demo_db")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("pg_demo_template")
+    name = "qc_" + uuid.uuid4().hex[:12]
+    server.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    request.addfinalizer(lambda: server.admin(f"DROP DATABASE {name} WITH (FORCE)"))
+    return server.url(name)
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(postgres_server: PostgresServer) -> str:
+    """The demo project built once per session in a database that demo_url copies."""
     from qualcode.codebook.parse import read_codebook
     from qualcode.codebook.sync import load_codebook
     from tests.helpers import import_demo
 
-    url = request.getfixturevalue("pg_url")
-    store = open_store(url)
+    name = "qc_demo_template"
+    postgres_server.admin(f"CREATE DATABASE {name}")
+    store = open_store(postgres_server.url(name))
     load_codebook(store, read_codebook(CODEBOOK))
     import_demo(store, "docx")
-    store.close()
-    return url
+    store.close()  # a template must have no connections while it is copied
+    return name
 
 
 @pytest.fixture

@@ -224,15 +224,18 @@ def test_snapshot_documents(snap_compare, demo_db: str, tmp_path: Path,
     assert snap_compare(app_for(demo_db, tmp_path), terminal_size=size)
 
 
+async def code_and_select(pilot) -> None:  # type: ignore[no-untyped-def]
+    """The coding view of the snapshot: one sentence coded, two selected."""
+    await open_first_document(pilot)
+    await pilot.press("down", "down", "w", "shift+down")
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_snapshot_coding(snap_compare, demo_db: str, tmp_path: Path,
                          size: tuple[int, int]) -> None:
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await open_first_document(pilot)
-        await pilot.press("down", "down", "w", "shift+down")
-        await pilot.pause()
-
-    assert snap_compare(app_for(demo_db, tmp_path), terminal_size=size, run_before=run_before)
+    assert snap_compare(app_for(demo_db, tmp_path), terminal_size=size,
+                        run_before=code_and_select)
 
 
 async def test_compare_view_settles_into_consensus(demo_url: str, tmp_path: Path) -> None:
