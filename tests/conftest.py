@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -61,12 +61,43 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'qualcode.db'}"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest) -> str:
+# The two kinds of store; `@pytest.mark.parametrize("store_kind", BOTH_STORES[:1],
+# indirect=True)` keeps one test (or one case) on SQLite alone.
+BOTH_STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BOTH_STORES)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """Run the test once on SQLite and once on PostgreSQL (the store fixtures below share it)."""
+    return request.param
+
+
+@pytest.fixture
+def store_url(store_kind: str, request: pytest.FixtureRequest) -> str:
     """Run the test once on an SQLite file and once on a PostgreSQL database."""
-    if request.param == "sqlite":
+    if store_kind == "sqlite":
         return request.getfixturevalue("sqlite_url")
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def new_db(store_kind: str, tmp_path: Path,
+           request: pytest.FixtureRequest) -> Iterator[Callable[[str], str]]:
+    """Further stores of the test's kind: ``new_db("kopie.db")`` is that SQLite file in
+    tmp_path, or a new, empty PostgreSQL database (dropped afterwards); pass it as ``--db``."""
+    server = None if store_kind == "sqlite" else request.getfixturevalue("postgres_server")
+    made: list[str] = []
+
+    def make(name: str) -> str:
+        if server is None:
+            return str(tmp_path / name)
+        made.append("qc_" + uuid.uuid4().hex[:12])
+        server.admin(f"CREATE DATABASE {made[-1]}")
+        return server.url(made[-1])
+
+    yield make
+    for database in made:
+        server.admin(f"DROP DATABASE {database} WITH (FORCE)")  # type: ignore[union-attr]
 
 
 @pytest.fixture
@@ -99,21 +130,33 @@ def demo_db(demo_template: Path, tmp_path: Path) -> str:
     return str(target)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def demo_url(request: pytest.FixtureRequest) -> str:
+@pytest.fixture
+def demo_url(store_kind: str, request: pytest.FixtureRequest) -> str:
     """The demo project on an SQLite file (a copy) or on a PostgreSQL database."""
-    if request.param == "sqlite":
+    if store_kind == "sqlite":
         return request.getfixturevalue("demo_db")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("pg_demo_template")
+    name = "qc_" + uuid.uuid4().hex[:12]
+    server.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    request.addfinalizer(lambda: server.admin(f"DROP DATABASE {name} WITH (FORCE)"))
+    return server.url(name)
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(postgres_server: PostgresServer) -> str:
+    """The demo project built once per session in a database that demo_url copies."""
     from qualcode.codebook.parse import read_codebook
     from qualcode.codebook.sync import load_codebook
     from tests.helpers import import_demo
 
-    url = request.getfixturevalue("pg_url")
-    store = open_store(url)
+    name = "qc_demo_template"
+    postgres_server.admin(f"CREATE DATABASE {name}")
+    store = open_store(postgres_server.url(name))
     load_codebook(store, read_codebook(CODEBOOK))
     import_demo(store, "docx")
-    store.close()
-    return url
+    store.close()  # a template must have no connections while it is copied
+    return name
 
 
 @pytest.fixture

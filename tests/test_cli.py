@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -33,8 +34,8 @@ def test_every_command_has_help_text() -> None:
         assert (command.help or "").strip(), f"'qualcode {name}' has no help text"
 
 
-def test_init_status_json(tmp_path: Path) -> None:
-    db = str(tmp_path / "projekt.db")
+def test_init_status_json(new_db: Callable[[str], str]) -> None:
+    db = new_db("projekt.db")
     assert qualcode("init", "--codebook", str(CODEBOOK), db=db).code == 0
     result = qualcode("status", "--json", db=db)
     assert result.code == 0, result.err
@@ -42,18 +43,18 @@ def test_init_status_json(tmp_path: Path) -> None:
     assert data["codes"] == 46
     assert data["documents"] == 0
     assert data["revision"]
-    assert data["store"].endswith("projekt.db")
+    assert data["store"].endswith("projekt.db") if "://" not in db else data["store"] == db
 
 
-def test_qualcode_db_env_selects_store(tmp_path: Path) -> None:
-    db = tmp_path / "umgebung.db"
-    result = qualcode("status", "--json", env={"QUALCODE_DB": str(db)})
+def test_qualcode_db_env_selects_store(new_db: Callable[[str], str]) -> None:
+    db = new_db("umgebung.db")
+    result = qualcode("status", "--json", env={"QUALCODE_DB": db})
     assert result.code == 0, result.err
-    assert db.exists()
+    assert Path(db).exists() if "://" not in db else json.loads(result.out)["store"] == db
 
 
-def test_db_commands(tmp_path: Path) -> None:
-    db = str(tmp_path / "q.db")
+def test_db_commands(new_db: Callable[[str], str]) -> None:
+    db = new_db("q.db")
     upgraded = qualcode("db", "upgrade", db=db)
     assert upgraded.code == 0 and "Upgraded the store from empty" in upgraded.out
     assert "already at the newest revision" in qualcode("db", "upgrade", db=db).out
@@ -67,8 +68,9 @@ def test_db_commands(tmp_path: Path) -> None:
     assert lines[-1].split(" -> ")[1].split()[0] == HEAD  # oldest first, the head last
 
 
-def test_user_errors_are_one_sentence_exit_2(tmp_path: Path) -> None:
-    db = str(tmp_path / "q.db")
+def test_user_errors_are_one_sentence_exit_2(new_db: Callable[[str], str],
+                                            tmp_path: Path) -> None:
+    db = new_db("q.db")
     assert_user_error(qualcode("codebook", "load", str(tmp_path / "fehlt.yaml"), db=db),
                       "fehlt.yaml")
     assert_user_error(qualcode("codebook", "rename", "Gibt es nicht", "Neu", db=db),

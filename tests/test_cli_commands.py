@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -145,11 +146,12 @@ def _flatten(tree: list[dict] | dict) -> list[dict]:
     return found
 
 
-def test_codebook_import_of_an_exported_qdc(project: str, tmp_path: Path) -> None:
+def test_codebook_import_of_an_exported_qdc(project: str, tmp_path: Path,
+                                            new_db: Callable[[str], str]) -> None:
     target = tmp_path / "codesystem.qdc"
     assert qualcode("codebook", "export", "--format", "qdc", "-o", str(target),
                     db=project).code == 0
-    fresh = str(tmp_path / "leer.db")
+    fresh = new_db("leer.db")
     imported = qualcode("codebook", "import", str(target), db=fresh)
     assert imported.code == 0, imported.err
     store = open_store(fresh)
@@ -157,14 +159,15 @@ def test_codebook_import_of_an_exported_qdc(project: str, tmp_path: Path) -> Non
     store.close()
 
 
-def test_import_qdpx_brings_the_project_into_a_new_store(project: str, tmp_path: Path) -> None:
+def test_import_qdpx_brings_the_project_into_a_new_store(project: str, tmp_path: Path,
+                                                         new_db: Callable[[str], str]) -> None:
     store = open_store(project)
     add_coding(store, document="Interview Wendelsau", code=EHRENAMT, coder="björn",
                start=5, end=40, memo="Grüße – „Zitat“ 🙂")
     store.close()
     archive = tmp_path / "projekt.qdpx"
     assert qualcode("export", "qdpx", str(archive), db=project).code == 0
-    fresh = str(tmp_path / "kopie.db")
+    fresh = new_db("kopie.db")
     result = qualcode("import", "qdpx", str(archive), "--json", db=fresh)
     assert result.code == 0, result.err
     assert codings_of(fresh, "björn") == codings_of(project, "björn") == [
@@ -203,8 +206,9 @@ def test_generate_corpus_writes_transcripts_and_a_manifest(tmp_path: Path) -> No
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-def test_tui_command_opens_the_workbench_in_a_terminal(tmp_path: Path) -> None:
-    db = str(tmp_path / "demo.db")
+def test_tui_command_opens_the_workbench_in_a_terminal(tmp_path: Path,
+                                                       new_db: Callable[[str], str]) -> None:
+    db = new_db("demo.db")
     store = open_store(db)
     load_study_codebook(store)
     import_demo(store, "txt")

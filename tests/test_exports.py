@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,9 @@ from tests.helpers import import_demo, load_study_codebook
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> str:
-    db = tmp_path / "demo.db"
-    store = open_store(str(db))
+def demo(new_db: Callable[[str], str]) -> str:
+    db = new_db("demo.db")
+    store = open_store(db)
     load_study_codebook(store)
     import_demo(store)
     for document, code, coder, turn, voice in [
@@ -40,7 +41,7 @@ def demo(tmp_path: Path) -> str:
         if voice:
             update_coding(store, made.id, actor=coder, is_voice=True)
     store.close()
-    return str(db)
+    return db
 
 
 def test_attribution_names_only_who_agreed(demo: str) -> None:

@@ -44,8 +44,8 @@ async def open_first_document(pilot) -> CodingScreen:  # type: ignore[no-untyped
     raise AssertionError("the document did not open")
 
 
-async def test_code_by_hotkey_and_picker_then_undo_redo(demo_db: str, tmp_path: Path) -> None:
-    app = app_for(demo_db, tmp_path)
+async def test_code_by_hotkey_and_picker_then_undo_redo(demo_url: str, tmp_path: Path) -> None:
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_document(pilot)
         assert screen.data.name == "Fokusgruppe Kesselbrunn"
@@ -53,25 +53,25 @@ async def test_code_by_hotkey_and_picker_then_undo_redo(demo_db: str, tmp_path: 
         await pilot.press("down", "down")
         sentence = view.sentences[2]
         await pilot.press("w")  # Verwaltungskultur und Wissensmanagement
-        rows = codings(demo_db)
+        rows = codings(demo_url)
         assert rows == [(sentence.start, sentence.end, screen.data.text[sentence.start:
                                                                            sentence.end],
                          rows[0][3], None, False)]
         await pilot.press("shift+down", "space", "w", "o", "h", "n", "enter")
         await pilot.pause()
-        assert len(codings(demo_db)) == 2
-        second = codings(demo_db)[1]
+        assert len(codings(demo_url)) == 2
+        second = codings(demo_url)[1]
         assert (second[0], second[1]) == (sentence.start, view.sentences[3].end)
         await pilot.press("ctrl+z")
         await pilot.pause()
-        assert len(codings(demo_db)) == 1
+        assert len(codings(demo_url)) == 1
         await pilot.press("ctrl+y")
         await pilot.pause()
-        assert len(codings(demo_db)) == 2
+        assert len(codings(demo_url)) == 2
 
 
-async def test_memo_voice_and_remove(demo_db: str, tmp_path: Path) -> None:
-    app = app_for(demo_db, tmp_path)
+async def test_memo_voice_and_remove(demo_url: str, tmp_path: Path) -> None:
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_document(pilot)
         await pilot.press("down", "1")
@@ -82,7 +82,7 @@ async def test_memo_voice_and_remove(demo_db: str, tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("asterisk")
         await pilot.pause()
-        (row,) = codings(demo_db)
+        (row,) = codings(demo_url)
         assert row[4] == "Gutes Zitat für Abschnitt 3" and row[5] is True
         await pilot.press("f4")
         await pilot.pause()
@@ -90,17 +90,17 @@ async def test_memo_voice_and_remove(demo_db: str, tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("delete")
         await pilot.pause()
-        assert codings(demo_db) == []
-    store = open_store(demo_db)
+        assert codings(demo_url) == []
+    store = open_store(demo_url)
     with store.read() as session:
         memos = [(m.target, m.text) for m in session.scalars(select(Memo))]
     store.close()
     assert memos == [("document", "Dokumentmemo")]
 
 
-async def test_search_jumps_to_the_hit_in_another_document(demo_db: str,
+async def test_search_jumps_to_the_hit_in_another_document(demo_url: str,
                                                            tmp_path: Path) -> None:
-    app = app_for(demo_db, tmp_path)
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_document(pilot)
         await pilot.press("slash")
@@ -122,10 +122,10 @@ async def test_search_jumps_to_the_hit_in_another_document(demo_db: str,
         assert app.screen.data.text[start:end] == "Koordinierungskreis Migration"
 
 
-async def test_retrieval_lists_codings_and_jumps(demo_db: str, tmp_path: Path,
+async def test_retrieval_lists_codings_and_jumps(demo_url: str, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # exports/ is made where qualcode runs
-    app = app_for(demo_db, tmp_path)
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_document(pilot)
         await pilot.press("down", "down", "down", "1")
@@ -154,23 +154,23 @@ async def test_retrieval_lists_codings_and_jumps(demo_db: str, tmp_path: Path,
         assert app.screen.query_one("#transcript").selection == coded
 
 
-async def test_coder_is_chosen_once_and_remembered(demo_db: str, tmp_path: Path) -> None:
-    app = app_for(demo_db, tmp_path, coder=None)
+async def test_coder_is_chosen_once_and_remembered(demo_url: str, tmp_path: Path) -> None:
+    app = app_for(demo_url, tmp_path, coder=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press(*"jördis", "enter")
         await pilot.pause()
         assert isinstance(app.screen, DocumentsScreen)
     assert 'coder = "jördis"' in (tmp_path / "config.toml").read_text(encoding="utf-8")
-    again = app_for(demo_db, tmp_path, coder=None)
+    again = app_for(demo_url, tmp_path, coder=None)
     assert again.coder == "jördis"
 
 
-async def test_store_error_is_shown_not_a_crash(demo_db: str, tmp_path: Path) -> None:
-    app = app_for(demo_db, tmp_path)
+async def test_store_error_is_shown_not_a_crash(demo_url: str, tmp_path: Path) -> None:
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_document(pilot)
-        store = open_store(demo_db)
+        store = open_store(demo_url)
         with store.write() as session:  # another coder deletes the document meanwhile
             from qualcode.models import Document
 
@@ -182,25 +182,25 @@ async def test_store_error_is_shown_not_a_crash(demo_db: str, tmp_path: Path) ->
         assert "no document" in str(app.screen.message).lower()
 
 
-async def test_keymap_from_the_config_file(demo_db: str, tmp_path: Path) -> None:
+async def test_keymap_from_the_config_file(demo_url: str, tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('coder = "anna"\n\n[keymap]\nundo = "ctrl+u"\n',
                                           encoding="utf-8")
-    app = make_app(demo_db, config_file=tmp_path / "config.toml")
+    app = make_app(demo_url, config_file=tmp_path / "config.toml")
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_document(pilot)
         await pilot.press("down", "1", "ctrl+u")
         await pilot.pause()
-        assert codings(demo_db) == []
+        assert codings(demo_url) == []
 
 
-def test_killed_tui_loses_nothing(demo_db: str, tmp_path: Path) -> None:
+def test_killed_tui_loses_nothing(demo_url: str, tmp_path: Path) -> None:
     """The hotkey's coding is committed before the screen changes: SIGKILL right after."""
     script = textwrap.dedent(f"""
         import asyncio, os, signal
         from qualcode.tui.app import make_app
 
         async def main():
-            app = make_app({demo_db!r}, coder="anna", config_file={str(tmp_path / 'c.toml')!r})
+            app = make_app({demo_url!r}, coder="anna", config_file={str(tmp_path / 'c.toml')!r})
             async with app.run_test(size=(100, 30)) as pilot:
                 await pilot.pause()
                 await pilot.press("enter")
@@ -215,7 +215,7 @@ def test_killed_tui_loses_nothing(demo_db: str, tmp_path: Path) -> None:
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
     assert done.returncode == -9, done.stderr
-    assert len(codings(demo_db)) == 1
+    assert len(codings(demo_url)) == 1
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
@@ -224,26 +224,29 @@ def test_snapshot_documents(snap_compare, demo_db: str, tmp_path: Path,
     assert snap_compare(app_for(demo_db, tmp_path), terminal_size=size)
 
 
+async def code_and_select(pilot) -> None:  # type: ignore[no-untyped-def]
+    """The coding view of the snapshot: one sentence coded, two selected."""
+    await open_first_document(pilot)
+    await pilot.press("down", "down", "w", "shift+down")
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_snapshot_coding(snap_compare, demo_db: str, tmp_path: Path,
                          size: tuple[int, int]) -> None:
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await open_first_document(pilot)
-        await pilot.press("down", "down", "w", "shift+down")
-        await pilot.pause()
-
-    assert snap_compare(app_for(demo_db, tmp_path), terminal_size=size, run_before=run_before)
+    assert snap_compare(app_for(demo_db, tmp_path), terminal_size=size,
+                        run_before=code_and_select)
 
 
-async def test_compare_view_settles_into_consensus(demo_db: str, tmp_path: Path) -> None:
+async def test_compare_view_settles_into_consensus(demo_url: str, tmp_path: Path) -> None:
     from qualcode.services.codings import add_coding
     from qualcode.services.status import status
 
-    store = open_store(demo_db)
+    store = open_store(demo_url)
     add_coding(store, document="Fokusgruppe Kesselbrunn", code="Soziale Integration",
                coder="björn", start=400, end=460)
     store.close()
-    app = app_for(demo_db, tmp_path)
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_document(pilot)
         await pilot.press("down", "9")  # anna codes another sentence with Soziale Integration
@@ -259,6 +262,6 @@ async def test_compare_view_settles_into_consensus(demo_db: str, tmp_path: Path)
         await pilot.press("a")
         await pilot.pause()
         assert len(app.screen.items) == 1
-    store = open_store(demo_db)
+    store = open_store(demo_url)
     assert status(store).codings_per_coder.get("consensus", 0) >= 1
     store.close()

@@ -38,8 +38,8 @@ async def wait_until(pilot, condition, tries: int = 100) -> None:  # type: ignor
     raise AssertionError("the screen did not get there")
 
 
-async def test_selection_and_turn_keys(demo_db: str, tmp_path: Path) -> None:
-    app = app_for(demo_db, tmp_path)
+async def test_selection_and_turn_keys(demo_url: str, tmp_path: Path) -> None:
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_document(pilot)
         view = screen.query_one("#transcript")
@@ -134,12 +134,12 @@ async def test_search_scope_hits_and_autocode_keys(demo_url: str, tmp_path: Path
 
 
 async def test_all_coders_switch_coder_and_retrieval_of_everyone(
-        demo_db: str, tmp_path: Path) -> None:
-    store = open_store(demo_db)
+        demo_url: str, tmp_path: Path) -> None:
+    store = open_store(demo_url)
     add_coding(store, document="Fokusgruppe Kesselbrunn", code=SOZIALE, coder="björn",
                start=0, end=30)
     store.close()
-    app = app_for(demo_db, tmp_path)
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_document(pilot)
         view = screen.query_one("#transcript")
@@ -166,8 +166,8 @@ async def test_all_coders_switch_coder_and_retrieval_of_everyone(
         assert app.coder == "björn"
 
 
-async def test_help_lists_the_keys_and_ctrl_q_quits(demo_db: str, tmp_path: Path) -> None:
-    app = app_for(demo_db, tmp_path)
+async def test_help_lists_the_keys_and_ctrl_q_quits(demo_url: str, tmp_path: Path) -> None:
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_document(pilot)
         await pilot.press("question_mark")
@@ -183,8 +183,8 @@ async def test_help_lists_the_keys_and_ctrl_q_quits(demo_db: str, tmp_path: Path
         assert not app.is_running
 
 
-async def test_documents_filter_sort_and_reload(demo_db: str, tmp_path: Path) -> None:
-    app = app_for(demo_db, tmp_path)
+async def test_documents_filter_sort_and_reload(demo_url: str, tmp_path: Path) -> None:
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -198,7 +198,7 @@ async def test_documents_filter_sort_and_reload(demo_db: str, tmp_path: Path) ->
         assert table.get_row_at(0)[0] == "Interview Haselbach-Ost"
         await pilot.press("ctrl+f", *"Moorwald")
         await wait_until(pilot, lambda: table.row_count == 2)
-        store = open_store(demo_db)
+        store = open_store(demo_url)
         add_coding(store, document="Interview Landkreis Moorwald", code=SOZIALE, coder="anna",
                    start=0, end=30)
         store.close()

@@ -51,9 +51,9 @@ def assert_one_line_per_option(results: OptionList) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_search_rows_read_as_quotes(demo_db: str, tmp_path: Path,
+async def test_search_rows_read_as_quotes(demo_url: str, tmp_path: Path,
                                           size: tuple[int, int]) -> None:
-    app = app_for(demo_db, tmp_path)
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=size) as pilot:
         await open_first_document(pilot)
         await pilot.press("slash")
@@ -74,9 +74,9 @@ async def test_search_rows_read_as_quotes(demo_db: str, tmp_path: Path,
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_retrieval_rows_stay_inside_their_turn(demo_db: str, tmp_path: Path,
+async def test_retrieval_rows_stay_inside_their_turn(demo_url: str, tmp_path: Path,
                                                      size: tuple[int, int]) -> None:
-    store = open_store(demo_db)
+    store = open_store(demo_url)
     from qualcode.services.workbench import load_transcript
 
     data = load_transcript(store, 1)
@@ -85,7 +85,7 @@ async def test_retrieval_rows_stay_inside_their_turn(demo_db: str, tmp_path: Pat
     add_coding(store, document=data.name, code="Soziale Integration", coder="anna",
                start=turn.start, end=first_sentence_end)
     store.close()
-    app = app_for(demo_db, tmp_path)
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=size) as pilot:
         await open_first_document(pilot)
         await pilot.press("f6", *"Soziale Integ", "enter")
@@ -107,8 +107,8 @@ async def test_retrieval_rows_stay_inside_their_turn(demo_db: str, tmp_path: Pat
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_code_names_end_at_a_word_and_show_whole_on_demand(
-        demo_db: str, tmp_path: Path, size: tuple[int, int]) -> None:
-    app = app_for(demo_db, tmp_path)
+        demo_url: str, tmp_path: Path, size: tuple[int, int]) -> None:
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=size) as pilot:
         screen = await open_first_document(pilot)
         assert isinstance(screen, CodingScreen)
@@ -127,8 +127,8 @@ async def test_code_names_end_at_a_word_and_show_whole_on_demand(
         assert panel.border_subtitle in {c.path for c in screen.codes}
 
 
-async def test_a_turns_time_mark_is_shown_once(demo_db: str, tmp_path: Path) -> None:
-    app = app_for(demo_db, tmp_path)
+async def test_a_turns_time_mark_is_shown_once(demo_url: str, tmp_path: Path) -> None:
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_document(pilot)
         view = screen.query_one("#transcript")
@@ -148,11 +148,11 @@ def assert_table_cells_whole(table) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_documents_and_help_tables_cut_nothing(demo_db: str, tmp_path: Path,
+async def test_documents_and_help_tables_cut_nothing(demo_url: str, tmp_path: Path,
                                                     size: tuple[int, int]) -> None:
     from textual.widgets import DataTable
 
-    app = app_for(demo_db, tmp_path)
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=size) as pilot:
         table = app.screen.query_one(DataTable)
         await wait_until(pilot, lambda: table.row_count == 6)
@@ -164,9 +164,9 @@ async def test_documents_and_help_tables_cut_nothing(demo_db: str, tmp_path: Pat
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_compare_view_lines_end_at_words(demo_db: str, tmp_path: Path,
+async def test_compare_view_lines_end_at_words(demo_url: str, tmp_path: Path,
                                                size: tuple[int, int]) -> None:
-    store = open_store(demo_db)
+    store = open_store(demo_url)
     from qualcode.services.workbench import load_transcript
 
     data = load_transcript(store, 1)
@@ -174,7 +174,7 @@ async def test_compare_view_lines_end_at_words(demo_db: str, tmp_path: Path,
         add_coding(store, document=data.name, code="Soziale Integration", coder=coder,
                    start=turn.start, end=turn.end)
     store.close()
-    app = app_for(demo_db, tmp_path)
+    app = app_for(demo_url, tmp_path)
     async with app.run_test(size=size) as pilot:
         await open_first_document(pilot)
         await pilot.press("f9")

@@ -99,7 +99,9 @@ def parse_tree(stream: IO[bytes], where: str) -> etree._Element:
 
 
 def read_text(data: bytes) -> str:
-    return data.decode("utf-8-sig", errors="replace")
+    # PostgreSQL cannot store NUL: it becomes U+FFFD like any bad byte, one character for one,
+    # so the selections' positions stay where they were, on either store.
+    return data.decode("utf-8-sig", errors="replace").replace("\x00", "\ufffd")
 
 
 class Container:

@@ -61,6 +61,10 @@ def _postgres(driver: BaseException, sqlstate: str, where: str) -> QualcodeError
                                 .format(where=where))
     if sqlstate in PG_FULL:
         return _full(where)
+    if not sqlstate and _refused_by_driver(driver):
+        return StoreError(_("The store {where} cannot hold a value of this change (such as a "
+                            "text with a NUL character); nothing was changed.")
+                          .format(where=where))
     if sqlstate.startswith("08") or sqlstate in PG_GONE or not sqlstate:
         return StoreUnavailable(_("The store {where} cannot be reached (is the server running and "
                                   "the address right?); nothing was changed.")
@@ -70,6 +74,13 @@ def _postgres(driver: BaseException, sqlstate: str, where: str) -> QualcodeError
         return _broken_rule(where, getattr(diag, "constraint_name", None))
     return StoreError(_("The store {where} failed (SQLSTATE {sqlstate}); nothing was changed.")
                       .format(where=where, sqlstate=sqlstate))
+
+
+def _refused_by_driver(driver: BaseException) -> bool:
+    """psycopg refused a value before sending it (a NUL in a text): no server was asked."""
+    import psycopg
+
+    return isinstance(driver, psycopg.DataError)
 
 
 def _sqlite(driver: BaseException, name: str, where: str) -> QualcodeError:
