@@ -99,6 +99,24 @@ async def test_the_picker_stores_the_code_chosen_and_enter_changes_it(
     assert [tuple(m) for m in memos] == [("code", "Abgrenzung zu Ehrenamt klären", SOZIALE)]
 
 
+async def test_the_picker_stores_the_match_moved_to_not_the_first(demo_url: str,
+                                                                    tmp_path: Path) -> None:
+    app = app_for(demo_url, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_first_document(pilot)
+        view = screen.query_one("#transcript")
+        await pilot.press("down", "down", "space", *"Integration")
+        await pilot.pause()
+        picker = app.screen
+        matches = picker.matches("Integration")[:3]
+        first, second, third = (c.path.rsplit("/", 1)[-1] for c in matches)
+        await pilot.press("down", "down", "up", "enter")  # the second match, by the arrows
+        await wait_until(pilot, lambda: stored(demo_url))
+        start, end = view.selection
+        assert second not in (first, third)
+        assert stored(demo_url) == [(start, end, second)]
+
+
 async def test_search_scope_hits_and_autocode_keys(demo_url: str, tmp_path: Path) -> None:
     app = app_for(demo_url, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
