@@ -364,8 +364,13 @@ def test_a_killed_export_leaves_nothing_behind(big_db: str, tmp_path: Path, how:
     assert process.poll() is None, "the export ended before it could be killed"
     os.kill(process.pid, how)
     process.wait(timeout=60)
-    if how == signal.SIGTERM:
-        assert list(tmp_path.iterdir()) == []
+    if how == signal.SIGTERM:  # cleaned up; or, on a loaded machine, ended after the rename
+        left = [p.name for p in tmp_path.iterdir()]
+        assert left in ([], ["Projekt.qdpx"]), left
+        if left:  # then it is whole
+            with zipfile.ZipFile(target) as archive:
+                assert archive.testzip() is None and "project.qde" in archive.namelist()
+            target.unlink()
     done = qualcode("export", "qdpx", str(target), db=big_db)
     assert done.code == 0, done.err
     assert [p.name for p in tmp_path.iterdir()] == ["Projekt.qdpx"]
