@@ -135,3 +135,27 @@ def test_undo_passes_over_what_was_erased(study: str) -> None:
     store.close()
     assert reverted.changes == 1
     assert len(after) == len(before) - 2
+
+
+def test_undo_passes_over_a_removal_whose_row_was_erased(study: str) -> None:
+    """A coding removed before the erasure is erased from the log too (it held the coded
+    text), so its removal keeps only a tombstone and there is nothing to put back."""
+    from qualcode.services.codings import remove_coding
+    from qualcode.services.erasure import erase_document
+    from qualcode.services.history import undo
+
+    store = open_store(study)
+    with store.read() as session:
+        coding_id, coded = session.execute(text(
+            "SELECT c.id, c.text FROM codings c JOIN coders k ON k.id = c.coder_id "
+            "JOIN document_versions v ON v.id = c.version_id "
+            "JOIN documents d ON d.id = v.document_id "
+            "WHERE k.name = 'anna' AND d.name = 'Interview Nordheim' ORDER BY c.id")).first()
+    remove_coding(store, coding_id, actor="anna")
+    erase_document(store, "Interview Nordheim", actor="lead")
+    before = len(dump(store, "codings")["codings"])
+    reverted = undo(store, "anna")  # anna's newest coding elsewhere goes; nothing comes back
+    assert reverted.changes == 1
+    assert len(dump(store, "codings")["codings"]) == before - 1
+    store.close()
+    assert len(coded) > 3 and coded not in everything(study)

@@ -149,17 +149,29 @@ def _memo_ids(session: Session, document_id: int | None, coding_ids: list[int]) 
 def _scrub_audit(session: Session, rows: dict[str, list[int]], secrets: list[str]) -> int:
     """Tombstone the contents of entries about the erased rows or quoting their text."""
     wanted = [s for s in {s for s in secrets if s and len(s.strip()) >= 3}]
+    versions = set(rows.get("document_versions", ()))
     scrubbed = []
     for entry_id, entity, entity_id, before, after in session.execute(
             select(AuditEntry.id, AuditEntry.entity, AuditEntry.entity_id, AuditEntry.before,
                    AuditEntry.after).where(
                 (AuditEntry.before.is_not(None)) | (AuditEntry.after.is_not(None)))):
-        about = entity_id is not None and entity_id in rows.get(entity, ())
+        about = ((entity_id is not None and entity_id in rows.get(entity, ()))
+                 or _in_versions(entity, before, after, versions))
         content = f"{before or ''}\x1f{after or ''}"
         if about or any(_json_text(s) in content or s in content for s in wanted):
             scrubbed.append(entry_id)
     _tombstone(session, scrubbed)
     return len(scrubbed)
+
+
+def _in_versions(entity: str, before: str | None, after: str | None,
+                 versions: set[int]) -> bool:
+    """A coding of an erased version that was removed before the erasure: its entries hold
+    its text but no longer match an erased row's id."""
+    if entity != "codings" or not versions:
+        return False
+    return any(json.loads(state).get("version_id") in versions
+               for state in (before, after) if state and state != TOMBSTONE)
 
 
 def _tombstone(session: Session, ids: list[int]) -> None:
