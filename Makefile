@@ -21,7 +21,7 @@ test: $(BIN)/qualcode
 	./scripts/ensure-postgres
 	$(BIN)/ruff check src tests bench migrations
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist worksteal -q
 
 lint: $(BIN)/qualcode
 	$(BIN)/ruff check src tests bench migrations

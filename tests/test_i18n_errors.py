@@ -29,14 +29,18 @@ def rows(db: Path) -> dict[str, list[tuple]]:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
+    """Built in-process (three CLI runs cost 3 s a test); the tests run the CLI on it."""
+    from qualcode.codebook.parse import parse_codebook
+    from qualcode.codebook.sync import load_codebook
+    from qualcode.services.importing import import_paths
+    from qualcode.store import open_store
+
     db = tmp_path / "Projekt Übergänge.db"
-    assert qualcode("init", db=str(db)).code == 0
     (tmp_path / "Gespräch_Jörg.txt").write_text(TRANSCRIPT, encoding="utf-8")
-    assert qualcode("import", "transcripts", str(tmp_path / "Gespräch_Jörg.txt"),
-                    db=str(db)).code == 0
-    codebook = tmp_path / "codes.yaml"
-    codebook.write_text("codes:\n  - name: Sprachförderung\n", encoding="utf-8")
-    assert qualcode("codebook", "load", str(codebook), db=str(db)).code == 0
+    project = open_store(str(db))
+    assert import_paths(project, [tmp_path / "Gespräch_Jörg.txt"]).failed == []
+    load_codebook(project, parse_codebook("codes:\n  - name: Sprachförderung\n"))
+    project.close()
     return db
 
 
